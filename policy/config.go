@@ -1,0 +1,135 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Level is how loudly an alert group speaks.
+type Level string
+
+// The levels, most urgent first.
+const (
+	Urgent Level = "urgent"
+	Normal Level = "normal"
+	Low    Level = "low"
+)
+
+// Station is the station block.
+type Station struct {
+	Name               string
+	Database           string
+	Location           *time.Location
+	URL                string // base of links in notifications, no trailing slash
+	ListenUDP          []string
+	ListenHTTP         string
+	ListenSocket       string
+	DuplicateWindow    time.Duration
+	MaxAcknowledgement time.Duration
+	InitialSleep       time.Duration
+	ExpireCleared      time.Duration
+	WorkingHours       []ClockRange
+	DaytimeHours       []ClockRange
+	DeadZone           []ClockRange
+	Holidays           []Date
+	TrustedHeader      string // header naming an already-authenticated person; "" = off
+	Heartbeat          *Heartbeat
+}
+
+// ClockRange is a range of wall-clock minutes within a day, [From, To).
+type ClockRange struct{ From, To int } // minutes since midnight
+
+// Date is a calendar day.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// Heartbeat is the station's own heartbeat to other stations.
+type Heartbeat struct {
+	Destination []string
+	Every       time.Duration
+	RaiseAfter  time.Duration
+	Summary     string
+	Detail      string
+}
+
+// SenderKey is a shared secret that sources matching Sources must sign with.
+type SenderKey struct {
+	Name    string
+	Secret  []byte
+	Sources []string // globs
+}
+
+// Email is the email block.
+type Email struct {
+	From          string
+	Server        string // host:port
+	TLS           string // none | opportunistic | starttls | tls
+	Username      string
+	Password      string
+	SubjectPrefix string
+}
+
+// SMS is one sms "name" block.
+type SMS struct {
+	Name                string
+	Provider            string // twilio | http
+	Account             string
+	Token               string
+	From                string
+	APIURL              string // replaces the provider's base URL
+	MaxMessagesPerAlert int
+	// For the generic http provider:
+	URL     string
+	Method  string
+	Headers map[string]string
+	Body    string // template
+}
+
+// XMPP is the xmpp block.
+type XMPP struct {
+	JID      string
+	Password string
+	Server   string // host:port; "" = from the JID's domain
+}
+
+// Webhook is one webhook "name" block.
+type Webhook struct {
+	Name    string
+	URL     string
+	Format  string // json | slack | ntfy
+	Secret  string // HMAC-SHA256 signing secret; "" = unsigned
+	Timeout time.Duration
+}
+
+// Exec is one exec "name" block.
+type Exec struct {
+	Name    string
+	Command []string
+	Timeout time.Duration
+}
+
+// Person is one person block.
+type Person struct {
+	Name     string
+	Email    string
+	SMS      string
+	XMPP     string
+	Password string // bcrypt hash
+	UnixUser string // default: Name
+	Location *time.Location
+	// Channels per level, in fallback order: "email", "sms.twilio",
+	// "xmpp", "webhook.ops-chat", "exec.pager", "log".
+	Channels      map[Level][]string
+	SuppressAfter []SuppressRule
+	Range         hcl.Range
+}
+
+// SuppressRule: after Count deliveries within Period, hold the rest.
+type SuppressRule struct {
+	Period time.Duration
+	Count  int
+}
