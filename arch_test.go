@@ -1,0 +1,243 @@
+package main
+
+// The architecture of DESIGN.md, as tests: which package may import which,
+// which third-party modules each layer may know, that every package says
+// what it is, and that no package keeps mutable state at package level.
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/mauve-alert/mauve"
+
+type listedPackage struct {
+	ImportPath   string
+	Name         string
+	Dir          string
+	GoFiles      []string
+	Imports      []string
+	Deps         []string
+	TestGoFiles  []string
+	XTestGoFiles []string
+}
+
+func listPackages(t *testing.T) []listedPackage {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []listedPackage
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decode go list: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// layer returns the top-level mauve package a package belongs to ("wire",
+// "store", ...), "main" for the root, or "" for a package outside mauve.
+func layer(importPath string) string {
+	if importPath == module {
+		return "main"
+	}
+	rest, ok := strings.CutPrefix(importPath, module+"/")
+	if !ok {
+		return ""
+	}
+	top, _, _ := strings.Cut(rest, "/")
+	return top
+}
+
+// allowedEdges lists, for each layer, the other mauve layers it may import.
+var allowedEdges = map[string][]string{
+	"wire":     {},
+	"store":    {"wire"},
+	"policy":   {"store", "wire"},
+	"notify":   {"policy", "store", "wire"},
+	"ui":       {"policy", "store", "wire"},
+	"commands": {"ui", "notify", "policy", "store", "wire"},
+	"main":     {"commands"},
+}
+
+// onlyFrom says which layers may import a third-party package (by prefix).
+var onlyFrom = map[string][]string{
+	"google.golang.org/protobuf":         {"wire"},
+	"go.etcd.io/bbolt":                   {"store"},
+	"github.com/spf13/cobra":             {"commands"},
+	"github.com/spf13/pflag":             {"commands"},
+	"github.com/a-h/templ":               {"ui"},
+	"github.com/wneessen/go-mail":        {"notify"},
+	"github.com/hashicorp/hcl/v2":        {"policy"},
+	"net/http":                           {"ui", "notify"},
+	"github.com/charmbracelet/":          {"ui"},
+	"mellium.im/xmpp":                    {"notify"},
+	"github.com/microcosm-cc/bluemonday": {"store", "notify", "ui"},
+}
+
+var bannedNames = []string{"util", "utils", "common", "helpers", "misc", "types", "models", "shared", "base", "manager"}
+
+func TestImports(t *testing.T) {
+	for _, p := range listPackages(t) {
+		from := layer(p.ImportPath)
+		if slices.Contains(bannedNames, p.Name) {
+			t.Errorf("%s: package name %q says nothing of what it provides", p.ImportPath, p.Name)
+		}
+		allowed, known := allowedEdges[from]
+		if !known {
+			t.Errorf("%s: not in a layer of DESIGN.md", p.ImportPath)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if to := layer(imp); to != "" && to != from && !slices.Contains(allowed, to) {
+				t.Errorf("%s imports %s: %s may import only %v", p.ImportPath, imp, from, allowed)
+			}
+			for prefix, layers := range onlyFrom {
+				if (imp == prefix || strings.HasPrefix(imp, prefix+"/") || (strings.HasSuffix(prefix, "/") && strings.HasPrefix(imp, prefix))) && !slices.Contains(layers, from) {
+					// A command may use net/http only through ui's client.
+					t.Errorf("%s imports %s: only %v may", p.ImportPath, imp, layers)
+				}
+			}
+		}
+	}
+}
+
+// TestBinaryEmbedsTimeZones: a static binary in a scratch image has no
+// zoneinfo, and policies name zones.
+func TestBinaryEmbedsTimeZones(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath == module {
+			if !slices.Contains(p.Deps, "time/tzdata") {
+				t.Errorf("the mauve binary does not embed time/tzdata")
+			}
+			return
+		}
+	}
+	t.Fatalf("root package not listed")
+}
+
+func parsePackageFiles(t *testing.T, p listedPackage, withTests bool) []*ast.File {
+	t.Helper()
+	names := slices.Clone(p.GoFiles)
+	if withTests {
+		names = append(names, p.TestGoFiles...)
+	}
+	var files []*ast.File
+	fset := token.NewFileSet()
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), nil, parser.ParseComments)
+		if err != nil {
+			t.Fatalf("parse %s: %v", name, err)
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+func generated(f *ast.File) bool {
+	for _, c := range f.Comments {
+		if strings.Contains(c.Text(), "Code generated") && strings.Contains(c.Text(), "DO NOT EDIT") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPackageDocs: every package says, once, what it owns.
+func TestPackageDocs(t *testing.T) {
+	for _, p := range listPackages(t) {
+		docs := 0
+		for _, f := range parsePackageFiles(t, p, false) {
+			if f.Doc != nil && !generated(f) {
+				docs++
+			}
+		}
+		if docs != 1 {
+			t.Errorf("%s: %d package doc comments, want exactly 1", p.ImportPath, docs)
+		}
+	}
+}
+
+// TestNoGlobalState: no init functions and no package-level variables
+// other than errors, interface guards and read-only tables (whose names
+// must say so by being checked here case by case is impractical, so
+// variables must be sentinel errors, `_` guards, or marked with a
+// "read-only" comment).
+func TestNoGlobalState(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, f := range parsePackageFiles(t, p, false) {
+			if generated(f) {
+				continue
+			}
+			for _, d := range f.Decls {
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil && d.Name.Name == "init" {
+						t.Errorf("%s: init() in %s", p.ImportPath, f.Name.Name)
+					}
+				case *ast.GenDecl:
+					if d.Tok != token.VAR {
+						continue
+					}
+					for _, s := range d.Specs {
+						vs := s.(*ast.ValueSpec)
+						if acceptableGlobal(d, vs) {
+							continue
+						}
+						t.Errorf("%s: package-level var %s: only sentinel errors (Err…), interface guards (_) and tables documented as read-only are allowed", p.ImportPath, vs.Names[0].Name)
+					}
+				}
+			}
+		}
+	}
+}
+
+func acceptableGlobal(d *ast.GenDecl, vs *ast.ValueSpec) bool {
+	for _, n := range vs.Names {
+		if n.Name != "_" && !strings.HasPrefix(n.Name, "Err") && !strings.HasPrefix(n.Name, "err") {
+			goto table
+		}
+	}
+	return true
+table:
+	for _, doc := range []*ast.CommentGroup{vs.Doc, d.Doc, vs.Comment} {
+		if doc != nil && strings.Contains(strings.ToLower(doc.Text()), "read-only") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPolicyHasNoClock: decisions take now as an argument.
+func TestPolicyHasNoClock(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if layer(p.ImportPath) != "policy" {
+			continue
+		}
+		for _, f := range parsePackageFiles(t, p, false) {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "time" && sel.Sel.Name == "Now" {
+						t.Errorf("%s: time.Now in policy; take now as an argument", p.ImportPath)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
