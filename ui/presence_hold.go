@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"errors"
+	"time"
+
+	"github.com/mauve-alert/mauve/store"
+)
+
+// Hold decides what the notify worker does with notification n for person
+// at now, instead of delivering it through their channels:
+//
+//   - (false, zero): deliver it as usual. The person has no live client, or
+//     the alert is urgent and stayed unacknowledged on their client for the
+//     hold time, or their client went away while it was held and the alert
+//     still wants attention.
+//   - (true, recheckAt): a live client shows it; keep the row and ask again
+//     at recheckAt (the end of the hold for urgent alerts; one hold period
+//     later for others, so a station restart never strands a row).
+//   - (true, zero): it was shown on a live client and needs nothing more:
+//     the alert was acknowledged, cleared or notified again since, or the
+//     notification only tells of a change the client displays anyway.
+//
+// Hold reads the alert's current state; when that fails it says deliver,
+// because a lost email is worse than a duplicate one.
+func (p *Presence) Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time) {
+	if p == nil {
+		return false, time.Time{}
+	}
+	ha := heldAlert{person: person, key: store.Key{Source: n.Source, ID: n.AlertID}}
+	p.mu.Lock()
+	since, present := p.sinceLocked(person)
+	row, wasHeld := p.held[n.ID]
+	p.mu.Unlock()
+	if !present && !wasHeld {
+		return false, time.Time{}
+	}
+	if !wantsAttention(n.Event) {
+		return present, time.Time{}
+	}
+
+	alert, err := p.alerts.Get(ha.key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		p.forget(n.ID)
+		return true, time.Time{} // expired while held: nothing to tell
+	case err != nil:
+		p.forget(n.ID)
+		return false, time.Time{}
+	case alert.State != store.StateRaised:
+		p.forget(n.ID)
+		return true, time.Time{} // acknowledged or cleared meanwhile
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if newest := p.latest[ha]; newest > n.ID {
+		p.forgetLocked(n.ID)
+		return true, time.Time{} // a newer notification of it is held
+	}
+	if !present {
+		p.forgetLocked(n.ID)
+		return false, time.Time{}
+	}
+	if !wasHeld {
+		// After a restart the registry has forgotten its rows; the
+		// alert has been on the client at most since it connected.
+		first := n.Created
+		if first.Before(since) {
+			first = since
+		}
+		if first.After(now) || first.IsZero() {
+			first = now
+		}
+		row = heldRow{heldAlert: ha, first: first}
+		p.held[n.ID] = row
+		p.latest[ha] = n.ID
+	}
+	if n.Level != "urgent" {
+		return true, now.Add(p.hold)
+	}
+	deadline := row.first.Add(p.hold)
+	if !now.Before(deadline) {
+		p.forgetLocked(n.ID)
+		return false, time.Time{}
+	}
+	return true, deadline
+}
+
+// wantsAttention reports whether a notification of this event asks someone
+// to act (and so may escalate to normal delivery), rather than telling of
+// a change that a live client shows by itself.
+func wantsAttention(e store.EventKind) bool {
+	switch e {
+	case store.EventRaised, store.EventReRaised, store.EventReminder, store.EventUnacknowledged:
+		return true
+	}
+	return false
+}
+
+// sinceLocked returns when person's earliest live client connected.
+func (p *Presence) sinceLocked(person string) (time.Time, bool) {
+	var since time.Time
+	for _, c := range p.clients[person] {
+		if since.IsZero() || c.since.Before(since) {
+			since = c.since
+		}
+	}
+	return since, len(p.clients[person]) > 0
+}
+
+func (p *Presence) forget(id uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.forgetLocked(id)
+}
+
+func (p *Presence) forgetLocked(id uint64) {
+	row, ok := p.held[id]
+	if !ok {
+		return
+	}
+	delete(p.held, id)
+	if p.latest[row.heldAlert] == id {
+		delete(p.latest, row.heldAlert)
+	}
+}
