@@ -1,17 +1,17 @@
 package ui
 
-// Presence: the station's registry of live `mauve client`s.
+// The presence registry: the station's record of live `mauve client`s.
 //
 // The contract with the other parts of the station, agreed here:
 //
 //   - The event stream (stream.go) registers a person while a client holds
-//     GET /api/v1/events?client=1 open: it calls
-//     leave := s.presence.Join(person, r.UserAgent()) once the person is
-//     authenticated, and defer leave(). A nil *Presence is valid and does
-//     nothing, so a server built without one needs no special case.
+//     GET /api/v1/events?client=1 open, through the server's Presence
+//     interface (server.go): leave := s.presence.Arrive(person) once the
+//     person is authenticated, then defer leave(). *PresenceRegistry
+//     satisfies it; Join does the same and also records the User-Agent.
 //
 //   - The notify worker declares, in notify/worker.go, the interface it
-//     consumes; *Presence satisfies it:
+//     consumes; *PresenceRegistry satisfies it:
 //
 //     type Presence interface {
 //         Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time)
@@ -33,7 +33,8 @@ package ui
 //     makes the rows it holds due now (Finish with DeliveryRetry and
 //     RetryAt = now) so that Hold is asked about them at once.
 //
-//   - The web UI shows who is present with (*Presence).List.
+//   - The web UI shows who is present with (*PresenceRegistry).List
+//     (pages: add List() []Present to the server's Presence interface).
 
 import (
 	"errors"
@@ -57,7 +58,7 @@ type PresenceAlerts interface {
 	Get(k store.Key) (store.Alert, error)
 }
 
-// PresenceOptions configure NewPresence. The zero value of each field is
+// PresenceOptions configure NewPresenceRegistry. The zero value of each field is
 // usable except Alerts.
 type PresenceOptions struct {
 	// Alerts gives the current state of an alert (required).
@@ -78,10 +79,10 @@ type Present struct {
 	Agents  []string // the clients' User-Agents, sorted, deduplicated
 }
 
-// Presence is the registry of connected live clients and the hold decisions
+// PresenceRegistry is the registry of connected live clients and the hold decisions
 // that follow from it. Safe for concurrent use. Its zero value is not
-// usable; a nil *Presence holds nothing and lists no one.
-type Presence struct {
+// usable; a nil *PresenceRegistry holds nothing and lists no one.
+type PresenceRegistry struct {
 	alerts  PresenceAlerts
 	hold    time.Duration
 	now     func() time.Time
@@ -109,12 +110,12 @@ type heldRow struct {
 	first time.Time
 }
 
-// NewPresence returns an empty registry.
-func NewPresence(o PresenceOptions) (*Presence, error) {
+// NewPresenceRegistry returns an empty registry.
+func NewPresenceRegistry(o PresenceOptions) (*PresenceRegistry, error) {
 	if o.Alerts == nil {
 		return nil, errors.New("presence: no alert reader")
 	}
-	p := &Presence{
+	p := &PresenceRegistry{
 		alerts:  o.Alerts,
 		hold:    o.Hold,
 		now:     o.Now,
@@ -135,7 +136,7 @@ func NewPresence(o PresenceOptions) (*Presence, error) {
 // Join records that person has a live client connected, described by agent
 // (its User-Agent), and returns the function to call when it disconnects.
 // Calling leave more than once is harmless.
-func (p *Presence) Join(person, agent string) (leave func()) {
+func (p *PresenceRegistry) Join(person, agent string) (leave func()) {
 	if p == nil || person == "" {
 		return func() {}
 	}
@@ -151,7 +152,10 @@ func (p *Presence) Join(person, agent string) (leave func()) {
 	return func() { once.Do(func() { p.leave(person, id) }) }
 }
 
-func (p *Presence) leave(person string, id uint64) {
+// Arrive is Join without a User-Agent.
+func (p *PresenceRegistry) Arrive(person string) (leave func()) { return p.Join(person, "") }
+
+func (p *PresenceRegistry) leave(person string, id uint64) {
 	p.mu.Lock()
 	delete(p.clients[person], id)
 	gone := len(p.clients[person]) == 0
@@ -169,7 +173,7 @@ func (p *Presence) leave(person string, id uint64) {
 
 // Changed returns a channel that receives after a person's last live client
 // disconnected, so rows held for them should be asked about again now.
-func (p *Presence) Changed() <-chan struct{} {
+func (p *PresenceRegistry) Changed() <-chan struct{} {
 	if p == nil {
 		return nil
 	}
@@ -177,7 +181,7 @@ func (p *Presence) Changed() <-chan struct{} {
 }
 
 // List returns who is present, by person name.
-func (p *Presence) List() []Present {
+func (p *PresenceRegistry) List() []Present {
 	if p == nil {
 		return nil
 	}
@@ -210,7 +214,7 @@ func (p *Presence) List() []Present {
 }
 
 // IsPresent reports whether person has a live client connected.
-func (p *Presence) IsPresent(person string) bool {
+func (p *PresenceRegistry) IsPresent(person string) bool {
 	if p == nil {
 		return false
 	}

@@ -23,7 +23,7 @@ import (
 //
 // Hold reads the alert's current state; when that fails it says deliver,
 // because a lost email is worse than a duplicate one.
-func (p *Presence) Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time) {
+func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time) {
 	if p == nil {
 		return false, time.Time{}
 	}
@@ -99,7 +99,7 @@ func wantsAttention(e store.EventKind) bool {
 }
 
 // sinceLocked returns when person's earliest live client connected.
-func (p *Presence) sinceLocked(person string) (time.Time, bool) {
+func (p *PresenceRegistry) sinceLocked(person string) (time.Time, bool) {
 	var since time.Time
 	for _, c := range p.clients[person] {
 		if since.IsZero() || c.since.Before(since) {
@@ -109,13 +109,13 @@ func (p *Presence) sinceLocked(person string) (time.Time, bool) {
 	return since, len(p.clients[person]) > 0
 }
 
-func (p *Presence) forget(id uint64) {
+func (p *PresenceRegistry) forget(id uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.forgetLocked(id)
 }
 
-func (p *Presence) forgetLocked(id uint64) {
+func (p *PresenceRegistry) forgetLocked(id uint64) {
 	row, ok := p.held[id]
 	if !ok {
 		return
