@@ -1,0 +1,97 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/mauve-alert/mauve/policy"
+)
+
+// NewChannels builds every channel the policy configures, keyed by the
+// channel reference people use in their level lists: "log" (always),
+// "email", "xmpp", "sms.<name>", "webhook.<name>", "exec.<name>". Channels
+// that hold connections implement io.Closer; close them with
+// [CloseChannels] when the policy they came from is replaced.
+func NewChannels(p *policy.Policy, logger *slog.Logger) (map[string]Channel, error) {
+	chans := make(map[string]Channel)
+	var errs []error
+	for _, ref := range channelRefs(p) {
+		ch, err := newChannel(ref, p, logger)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ch != nil {
+			chans[ref] = ch
+		}
+	}
+	if len(errs) > 0 {
+		CloseChannels(chans)
+		return nil, errors.Join(errs...)
+	}
+	return chans, nil
+}
+
+// newChannel is the one switch from a channel reference to its
+// constructor. A nil channel with a nil error means the kind is configured
+// but not built in this binary; the worker treats rows for it as
+// permanently failed on that channel and falls back.
+func newChannel(ref string, p *policy.Policy, logger *slog.Logger) (Channel, error) {
+	kind, name, _ := strings.Cut(ref, ".")
+	switch kind {
+	case "log":
+		return NewLog(logger), nil
+	case "email":
+		ch, err := NewEmail(p.Email, EmailOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("channel %q: %w", ref, err)
+		}
+		return ch, nil
+	case "sms":
+		_ = name // NewSMS(p.SMS[name], …) (issue 6)
+		return nil, nil
+	case "webhook":
+		return nil, nil // NewWebhook(p.Webhooks[name], …) (issue 6)
+	case "exec":
+		return nil, nil // NewExec(p.Execs[name], …) (issue 6)
+	case "xmpp":
+		return nil, nil // NewXMPP(p.XMPP, …) (issue 6)
+	default:
+		return nil, fmt.Errorf("unknown channel type %q in %q (want log, email, xmpp, sms.<name>, webhook.<name> or exec.<name>)", kind, ref)
+	}
+}
+
+// channelRefs lists the references of every configured channel, sorted.
+func channelRefs(p *policy.Policy) []string {
+	refs := []string{"log"}
+	if p.Email != nil {
+		refs = append(refs, "email")
+	}
+	if p.XMPP != nil {
+		refs = append(refs, "xmpp")
+	}
+	for name := range p.SMS {
+		refs = append(refs, "sms."+name)
+	}
+	for name := range p.Webhooks {
+		refs = append(refs, "webhook."+name)
+	}
+	for name := range p.Execs {
+		refs = append(refs, "exec."+name)
+	}
+	sort.Strings(refs)
+	return refs
+}
+
+// CloseChannels closes every channel that holds resources.
+func CloseChannels(chans map[string]Channel) {
+	for _, ch := range chans {
+		if c, ok := ch.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+}

@@ -1,0 +1,45 @@
+// Package notify delivers notifications: it drains the store's outbox, turns
+// each row into a rendered [Message], and hands it to the [Channel] the
+// person's policy names (email, log, SMS, XMPP, webhooks, exec).
+//
+// # What it owns
+//
+//   - The [Channel] interface and one file per channel (email.go, log.go,
+//     sms.go, xmpp.go, webhook.go, exec.go), each with a constructor that
+//     returns its concrete type.
+//   - [NewChannels], the one switch from the policy's channel blocks to
+//     constructors, keyed by channel reference ("email", "sms.twilio", …).
+//   - Message rendering ([Renderer]): the subject line, plain text, HTML and
+//     the short (SMS) form, with alert detail sanitized again here.
+//   - The [Worker]: retries transient failures with capped exponential
+//     backoff and jitter, falls back to the next channel of the person's
+//     list on permanent failure, applies the policy's per-person
+//     suppression and the presence hold, and reports every outcome to the
+//     store, which records it in the alert's history and updates the row.
+//
+// # What it does not own
+//
+// Who is told and when is decided by package policy; the outbox rows are
+// written by package store in the same transaction as the change that caused
+// them. notify never decides whom to tell and never writes alert state: it
+// only delivers what the outbox holds and reports how that went.
+//
+// # Delivery guarantees
+//
+// A row leaves the outbox only when the store records its outcome. If the
+// worker stops (context cancelled, crash) while a message is in flight, the
+// row stays and is delivered again after the restart: a person may see at
+// most one repeat of that message, and none is lost. A slow or dead peer
+// delays only the worker; ingestion never waits for delivery.
+//
+// Usage:
+//
+//	chans, err := notify.NewChannels(pol, logger)
+//	w := notify.NewWorker(notify.WorkerOptions{
+//		Outbox:   st,
+//		Policy:   func() *policy.Policy { return current.Load() },
+//		Channels: func() map[string]notify.Channel { return chans },
+//		Logger:   logger,
+//	})
+//	err = w.Run(ctx)
+package notify

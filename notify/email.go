@@ -1,0 +1,294 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"strconv"
+	"sync"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/mauve-alert/mauve/policy"
+)
+
+// EmailOptions tune an Email channel beyond what the policy's email block
+// says. The zero value is usable.
+type EmailOptions struct {
+	// Timeout bounds connecting and each SMTP command; 0 means 30s.
+	Timeout time.Duration
+	// MaxConns caps simultaneous SMTP connections; 0 means 2.
+	MaxConns int
+	// IdleTimeout is how long an idle connection is kept for the next
+	// message of a burst; 0 means 30s.
+	IdleTimeout time.Duration
+	// Now tells the time for idle bookkeeping; nil means time.Now.
+	Now func() time.Time
+}
+
+// Email sends notifications by SMTP. Connections are kept for a short idle
+// time so that a burst of notifications goes over one connection.
+type Email struct {
+	from   string
+	client *mail.Client // configuration only; connections are dialled from it
+	opts   EmailOptions
+
+	slots chan struct{} // one token per open connection
+	mu    sync.Mutex
+	idle  []smtpConn
+}
+
+// smtpConn is one open SMTP connection. raw is the socket under it (nil
+// for implicit TLS, which go-mail dials itself), kept so that a cancelled
+// context can break a read that go-mail holds a lock across.
+type smtpConn struct {
+	c     *smtp.Client
+	raw   net.Conn
+	since time.Time // idle since
+}
+
+// rawConnKey carries a *net.Conn slot through go-mail's dial to dialTCP.
+type rawConnKey struct{}
+
+var _ Channel = (*Email)(nil)
+
+// NewEmail returns an Email channel for the policy's email block: server
+// "host[:port]" (port 25 by default), TLS mode none | opportunistic |
+// starttls | tls, and optional username and password.
+func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
+	if cfg == nil {
+		return nil, errors.New("email channel: no email block in the policy")
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 2
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 30 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	host, port, err := splitServer(cfg.Server)
+	if err != nil {
+		return nil, err
+	}
+	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout)}
+	switch cfg.TLS {
+	case "none":
+		mo = append(mo, mail.WithTLSPolicy(mail.NoTLS))
+	case "", "opportunistic":
+		mo = append(mo, mail.WithTLSPolicy(mail.TLSOpportunistic))
+	case "starttls":
+		mo = append(mo, mail.WithTLSPolicy(mail.TLSMandatory))
+	case "tls":
+		mo = append(mo, mail.WithSSL())
+	default:
+		return nil, fmt.Errorf("email channel: tls mode %q (want none, opportunistic, starttls or tls)", cfg.TLS)
+	}
+	if cfg.TLS != "tls" { // implicit TLS keeps go-mail's own TLS dialer
+		mo = append(mo, mail.WithDialContextFunc(dialTCP))
+	}
+	if cfg.Username != "" {
+		mo = append(mo, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(cfg.Username), mail.WithPassword(cfg.Password))
+	}
+	client, err := mail.NewClient(host, mo...)
+	if err != nil {
+		return nil, fmt.Errorf("email channel for %s: %w", cfg.Server, err)
+	}
+	return &Email{
+		from:   cfg.From,
+		client: client,
+		opts:   opts,
+		slots:  make(chan struct{}, opts.MaxConns),
+	}, nil
+}
+
+func splitServer(server string) (string, int, error) {
+	if server == "" {
+		return "", 0, errors.New("email channel: no server (want host or host:port)")
+	}
+	host, portText, err := net.SplitHostPort(server)
+	if err != nil {
+		return server, 25, nil //nolint:nilerr // no port given: the SMTP default
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil || port <= 0 || port > 65535 {
+		return "", 0, fmt.Errorf("email channel: server %q has a bad port (want host:1-65535)", server)
+	}
+	return host, port, nil
+}
+
+// Send delivers m to m.Person's email address. A 5xx answer from the server
+// (a rejected recipient, a refused sender) is permanent; a refused or
+// dropped connection, a timeout and a 4xx answer are transient.
+func (e *Email) Send(ctx context.Context, m Message) error {
+	if m.Person == nil || m.Person.Email == "" {
+		return Permanent(fmt.Errorf("email: %s has no email address", m.Notification.Person))
+	}
+	msg, err := e.compose(m)
+	if err != nil {
+		return Permanent(err)
+	}
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-e.slots }()
+
+	c, reused, err := e.conn(ctx)
+	if err != nil {
+		return classifySMTP(err)
+	}
+	err = e.sendOn(ctx, c, msg)
+	if err != nil && reused && isConnCheck(err) {
+		// The idle connection went stale (the server hung up); one fresh
+		// connection settles whether the server is really gone.
+		_ = c.c.Close()
+		if c, err = e.dial(ctx); err != nil {
+			return classifySMTP(err)
+		}
+		err = e.sendOn(ctx, c, msg)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			_ = c.c.Close()
+			return ctx.Err()
+		}
+		if keepAfter(err) {
+			e.release(c)
+		} else {
+			_ = c.c.Close()
+		}
+		return classifySMTP(err)
+	}
+	e.release(c)
+	return nil
+}
+
+// sendOn sends one message over c, closing c if ctx ends first so the
+// worker is never held past its cancellation.
+func (e *Email) sendOn(ctx context.Context, c smtpConn, msg *mail.Msg) error {
+	stop := context.AfterFunc(ctx, func() {
+		if c.raw != nil {
+			_ = c.raw.SetDeadline(time.Unix(1, 0)) // fails the pending read now
+			return
+		}
+		_ = c.c.Close()
+	})
+	defer stop()
+	return e.client.SendWithSMTPClient(c.c, msg)
+}
+
+// conn returns an idle connection if one is fresh enough, else a new one.
+func (e *Email) conn(ctx context.Context) (smtpConn, bool, error) {
+	now := e.opts.Now()
+	e.mu.Lock()
+	var stale []smtpConn
+	for len(e.idle) > 0 {
+		ic := e.idle[len(e.idle)-1]
+		e.idle = e.idle[:len(e.idle)-1]
+		if now.Sub(ic.since) < e.opts.IdleTimeout {
+			e.mu.Unlock()
+			closeAll(stale)
+			return ic, true, nil
+		}
+		stale = append(stale, ic)
+	}
+	e.mu.Unlock()
+	closeAll(stale)
+	c, err := e.dial(ctx)
+	return c, false, err
+}
+
+func (e *Email) dial(ctx context.Context) (smtpConn, error) {
+	var raw net.Conn
+	c, err := e.client.DialToSMTPClientWithContext(context.WithValue(ctx, rawConnKey{}, &raw))
+	if err != nil {
+		if raw != nil {
+			_ = raw.Close()
+		}
+		return smtpConn{}, fmt.Errorf("connect to %s: %w", e.client.ServerAddr(), err)
+	}
+	return smtpConn{c: c, raw: raw}, nil
+}
+
+// dialTCP dials like go-mail's own dialer and leaves the socket in the slot
+// that dial put in the context.
+func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if slot, ok := ctx.Value(rawConnKey{}).(*net.Conn); ok && err == nil {
+		*slot = c
+	}
+	return c, err
+}
+
+func (e *Email) release(c smtpConn) {
+	c.since = e.opts.Now()
+	e.mu.Lock()
+	e.idle = append(e.idle, c)
+	e.mu.Unlock()
+}
+
+// Close says goodbye on every idle connection.
+func (e *Email) Close() error {
+	e.mu.Lock()
+	idle := e.idle
+	e.idle = nil
+	e.mu.Unlock()
+	for _, ic := range idle {
+		_ = e.client.CloseWithSMTPClient(ic.c)
+	}
+	return nil
+}
+
+func closeAll(cs []smtpConn) {
+	for _, c := range cs {
+		_ = c.c.Close()
+	}
+}
+
+// isConnCheck reports whether err says the connection was unusable before
+// anything was sent.
+func isConnCheck(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && se.Reason == mail.ErrConnCheck
+}
+
+// keepAfter reports whether the connection is still in a good state after
+// err: the server answered and go-mail reset the transaction.
+func keepAfter(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && (se.Reason == mail.ErrSMTPRcptTo || se.Reason == mail.ErrSMTPMailFrom)
+}
+
+// classifySMTP marks 5xx answers permanent and wraps the rest as they are.
+func classifySMTP(err error) error {
+	if smtpCode(err)/100 == 5 {
+		return Permanent(fmt.Errorf("email: %w", err))
+	}
+	return fmt.Errorf("email: %w", err)
+}
+
+func smtpCode(err error) int {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		if c := se.ErrorCode(); c != 0 {
+			return c
+		}
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code
+	}
+	return 0
+}
