@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+)
+
+// handleMetrics: GET /metrics in the Prometheus text format: the server's
+// own counters, then each Options.Metrics writer's. Loopback clients need
+// no person (a local Prometheus); others authenticate like the API (a
+// Prometheus elsewhere sends a bearer token from `mauve token create`).
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "# HELP mauve_http_responses_total HTTP responses by status class.")
+	fmt.Fprintln(bw, "# TYPE mauve_http_responses_total counter")
+	for c := 1; c <= 5; c++ {
+		fmt.Fprintf(bw, "mauve_http_responses_total{class=\"%dxx\"} %d\n", c, s.stats.requests[c].Load())
+	}
+	fmt.Fprintln(bw, "# HELP mauve_login_failures_total Failed logins (form and HTTP Basic).")
+	fmt.Fprintln(bw, "# TYPE mauve_login_failures_total counter")
+	fmt.Fprintf(bw, "mauve_login_failures_total %d\n", s.stats.loginFailures.Load())
+	fmt.Fprintln(bw, "# HELP mauve_event_streams Open event streams.")
+	fmt.Fprintln(bw, "# TYPE mauve_event_streams gauge")
+	fmt.Fprintf(bw, "mauve_event_streams %d\n", s.stats.streams.Load())
+	for _, m := range s.metrics {
+		m.WriteMetrics(bw)
+	}
+	if err := bw.Flush(); err != nil {
+		s.log.Debug("write metrics", "err", err)
+	}
+}

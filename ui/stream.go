@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/mauve-alert/mauve/store"
+)
+
+// keepAlive is how often an idle event stream sends a comment, so proxies
+// and clients see the connection is alive.
+const keepAlive = 15 * time.Second
+
+// changeJSON is one change on the event stream.
+type changeJSON struct {
+	Event store.EventKind `json:"event"`
+	Actor string          `json:"actor"`
+	Time  time.Time       `json:"time"`
+	Alert alertJSON       `json:"alert"`
+}
+
+// handleEvents: GET /api/v1/events streams every committed change as
+// Server-Sent Events ("event: change", data one JSON object per line).
+// With ?client=1 the person counts as present on a live client until the
+// stream ends (see Presence).
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	changes, stop := s.store.Subscribe()
+	defer stop()
+	if r.URL.Query().Get("client") == "1" && s.presence != nil {
+		leave := s.presence.Arrive(personFrom(r.Context()))
+		defer leave()
+	}
+	s.stats.streams.Add(1)
+	defer s.stats.streams.Add(-1)
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, ": mauve event stream\n\n"); err != nil {
+		return
+	}
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	shutdown := streamsDone(r.Context())
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-shutdown:
+			return
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case c, ok := <-changes:
+			if !ok {
+				return
+			}
+			data, err := json.Marshal(changeJSON{Event: c.Event, Actor: c.Actor, Time: c.Now.UTC(), Alert: s.alertJSON(c.After)})
+			if err != nil {
+				s.log.Error("encode change", "err", err)
+				continue
+			}
+			if _, err := fmt.Fprintf(w, "event: change\ndata: %s\n\n", data); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
