@@ -133,3 +133,45 @@ type SuppressRule struct {
 	Period time.Duration
 	Count  int
 }
+
+// PeopleList is one people "name" block: persons and other lists, nested.
+type PeopleList struct {
+	Name    string
+	Members []string // as written: persons or other lists
+	People  []string // expanded: every person once, in first-seen order
+	Range   hcl.Range
+}
+
+// SubjectList is one subjects "name" block: host names, globs ("*" within
+// one label), CIDR ranges and numeric ranges ("app1..10.example.com").
+type SubjectList struct {
+	Name     string
+	Members  []string
+	matchers []subjectMatcher
+	Range    hcl.Range
+}
+
+// Group is one alert_group block.
+type Group struct {
+	Name  string
+	Level Level
+	// Includes selects the group's alerts; nil matches every alert. The
+	// last group catches every alert no earlier group took, whatever its
+	// Includes says.
+	Includes hcl.Expression
+	// AcknowledgementTime is the acknowledgement offered by default.
+	AcknowledgementTime time.Duration
+	Notify              []*NotifyBlock
+	Range               hcl.Range
+}
+
+// NotifyBlock is one notify "target" block of a group.
+type NotifyBlock struct {
+	Target string   // person or people list, as written
+	People []string // expanded
+	// Every is the pace of reminders; 0 means no reminders.
+	Every time.Duration
+	// During says when the block speaks; nil means always.
+	During hcl.Expression
+	Range  hcl.Range
+}

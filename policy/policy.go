@@ -1,5 +1,11 @@
 package policy
 
+import (
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
 // Policy is a loaded configuration: the station settings, the channels and
 // the people and groups that decide who is told. It is immutable once
 // loaded; a reload builds a new one.
@@ -13,6 +19,13 @@ type Policy struct {
 	Webhooks   map[string]*Webhook // by name
 	Execs      map[string]*Exec    // by name
 	People     map[string]*Person  // by name
-	// Remaining fields (people lists, subject lists, groups, compiled
-	// expressions) belong to the policy's owner.
+	Lists      map[string]*PeopleList  // people lists by name
+	Subjects   map[string]*SubjectList // subject lists by name
+	Groups     []*Group                // in order; the last is the default
+	// Warnings are the load's non-fatal diagnostics (an unset env()
+	// variable, an includes on the last group), for the caller to log.
+	Warnings hcl.Diagnostics
+
+	regexps       map[string]*regexp.Regexp // matches() patterns written as literals
+	nameDefaulted bool                      // Station.Name was not written
 }
