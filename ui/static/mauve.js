@@ -1,0 +1,78 @@
+// mauve.js: live updates for the alert list and the alert page, with no
+// framework. The page marks its live region with data-fragment="URL"; on
+// every change the station announces on /api/v1/events (Server-Sent
+// Events) the script fetches that URL and swaps each element marked
+// data-live by id, keeping checked boxes, focus and typed text intact.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-fragment]");
+  var status = document.querySelector("[data-testid=live]");
+  if (!box || !window.EventSource || !window.fetch) {
+    return;
+  }
+  var timer = 0, busy = false, again = false;
+
+  function say(text) {
+    if (status && status.textContent !== text) {
+      status.textContent = text;
+    }
+  }
+
+  function schedule(delay) {
+    if (!timer) {
+      timer = setTimeout(function () { timer = 0; refresh(); }, delay);
+    }
+  }
+
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(box.getAttribute("data-fragment"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          say("Logged out: reload the page to log in again.");
+          throw new Error("logged out");
+        }
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.text();
+      })
+      .then(swap)
+      .catch(function (e) { if (String(e.message) !== "logged out") { say("Update failed; retrying."); } })
+      .finally(function () {
+        busy = false;
+        if (again) { again = false; schedule(100); }
+      });
+  }
+
+  function swap(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var checked = {};
+    box.querySelectorAll("input[type=checkbox]:checked").forEach(function (i) { checked[i.value] = true; });
+    var active = document.activeElement;
+    var activeValue = active && active.type === "checkbox" ? active.value : null;
+    doc.querySelectorAll("[data-live][id]").forEach(function (fresh) {
+      var old = document.getElementById(fresh.id);
+      // Leave a region alone while the person types in it.
+      if (old && (activeValue !== null || !old.contains(active))) {
+        old.replaceWith(document.importNode(fresh, true));
+      }
+    });
+    box.querySelectorAll("input[type=checkbox]").forEach(function (i) {
+      if (checked[i.value]) { i.checked = true; }
+      if (activeValue !== null && i.value === activeValue) { i.focus(); }
+    });
+    say("Live: updated " + new Date().toLocaleTimeString());
+  }
+
+  var es = new EventSource("/api/v1/events");
+  es.onopen = function () { say("Live"); };
+  es.onmessage = function () { schedule(150); };
+  ["change", "alert", "update"].forEach(function (name) {
+    es.addEventListener(name, function () { schedule(150); });
+  });
+  es.onerror = function () {
+    say(es.readyState === EventSource.CLOSED ? "Live updates stopped: reload the page." : "Reconnecting…");
+  };
+  // Ages ("12m") move on even when nothing changes.
+  setInterval(function () { schedule(0); }, 60000);
+})();
