@@ -43,12 +43,12 @@ func (f ListFilter) Encode() string {
 
 // AlertList is the alert list page and its live fragment.
 type AlertList struct {
-	Filter  ListFilter
-	Levels  []LevelGroup // urgent, normal, low; empty groups left out
-	Total   int          // alerts shown
-	Notice  string       // outcome of a bulk action
-	Error   string       // inline error of a bulk action
-	Action  ActionForm   // refill of the bulk action form
+	Filter ListFilter
+	Levels []LevelGroup // urgent, normal, low; empty groups left out
+	Total  int          // alerts shown
+	Notice string       // outcome of a bulk action
+	Error  string       // inline error of a bulk action
+	Action ActionForm   // refill of the bulk action form
 }
 
 // LevelGroup is one level's alerts, grouped by subject.
@@ -97,8 +97,8 @@ type HistoryQuery struct {
 
 // HistoryPage is the history search page.
 type HistoryPage struct {
-	Query   HistoryQuery
-	Events  []store.Event
-	Limit   int    // the most events shown; when len(Events) == Limit there may be more
-	Error   string // inline message for a bad query
+	Query  HistoryQuery
+	Events []store.Event
+	Limit  int    // the most events shown; when len(Events) == Limit there may be more
+	Error  string // inline message for a bad query
 }
