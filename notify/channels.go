@@ -52,12 +52,23 @@ func newChannel(ref string, p *policy.Policy, logger *slog.Logger) (Channel, err
 		}
 		return ch, nil
 	case "sms":
-		_ = name // NewSMS(p.SMS[name], …) (issue 6)
-		return nil, nil
+		ch, err := NewSMS(p.SMS[name], nil, logger)
+		if err != nil {
+			return nil, fmt.Errorf("channel %q: %w", ref, err)
+		}
+		return ch, nil
 	case "webhook":
-		return nil, nil // NewWebhook(p.Webhooks[name], …) (issue 6)
+		ch, err := NewWebhook(p.Webhooks[name], p.Station.URL, nil, logger)
+		if err != nil {
+			return nil, fmt.Errorf("channel %q: %w", ref, err)
+		}
+		return ch, nil
 	case "exec":
-		return nil, nil // NewExec(p.Execs[name], …) (issue 6)
+		ch, err := NewExec(p.Execs[name], p.Station.URL, logger)
+		if err != nil {
+			return nil, fmt.Errorf("channel %q: %w", ref, err)
+		}
+		return ch, nil
 	case "xmpp":
 		return nil, nil // NewXMPP(p.XMPP, …) (issue 6)
 	default:
