@@ -1,0 +1,323 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+)
+
+// Records are encoded by hand: a version byte, then fields in a fixed order
+// as uvarints, zigzag varints (times, as unix nanoseconds, 0 = unset) and
+// length-prefixed strings. It is several times faster and smaller than
+// encoding/json, which matters at 100,000 updates a second.
+
+const recordVersion = 1
+
+var errShort = errors.New("record truncated")
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) byte(v byte)   { e.b = append(e.b, v) }
+
+func (e *encoder) str(s string) {
+	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.int(0)
+		return
+	}
+	e.int(t.UnixNano())
+}
+
+func (e *encoder) strs(ss []string) {
+	e.uint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errShort
+	}
+	d.b = nil
+}
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) == 0 {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+// str copies: the bytes may live in bbolt's mmap.
+func (d *decoder) str() string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) time() time.Time {
+	n := d.int()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func (d *decoder) strs() []string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = d.str()
+	}
+	return ss
+}
+
+func stateByte(s State) byte {
+	switch s {
+	case StateRaised:
+		return 1
+	case StateAcknowledged:
+		return 2
+	case StateCleared:
+		return 3
+	}
+	return 0
+}
+
+func byteState(b byte) State {
+	switch b {
+	case 1:
+		return StateRaised
+	case 2:
+		return StateAcknowledged
+	case 3:
+		return StateCleared
+	}
+	return ""
+}
+
+func appendAlert(b []byte, a *Alert) []byte {
+	e := encoder{b: b}
+	e.byte(recordVersion)
+	e.encodeAlert(a)
+	return e.b
+}
+
+func (e *encoder) encodeAlert(a *Alert) {
+	e.str(a.Source)
+	e.str(a.ID)
+	e.str(a.Subject)
+	e.str(a.Summary)
+	e.str(a.Detail)
+	e.uint(uint64(a.Importance))
+	e.byte(stateByte(a.State))
+	e.time(a.RaisedAt)
+	e.time(a.ClearedAt)
+	e.str(a.AcknowledgedBy)
+	e.time(a.AcknowledgedAt)
+	e.time(a.AcknowledgedUntil)
+	e.time(a.WillRaiseAt)
+	e.time(a.WillClearAt)
+	e.time(a.SuppressUntil)
+	e.time(a.CreatedAt)
+	e.time(a.UpdatedAt)
+	e.str(a.Group)
+	e.str(a.Level)
+	e.strs(a.Told)
+	e.strs(a.Actors)
+	e.uint(uint64(len(a.Reminders)))
+	for _, r := range a.Reminders {
+		e.int(int64(r.Block))
+		e.time(r.At)
+	}
+}
+
+func decodeAlert(b []byte) (Alert, error) {
+	d := decoder{b: b}
+	if v := d.byte(); v != recordVersion && d.err == nil {
+		return Alert{}, errors.New("unknown record version")
+	}
+	a := d.decodeAlert()
+	return a, d.err
+}
+
+func (d *decoder) decodeAlert() Alert {
+	var a Alert
+	a.Source = d.str()
+	a.ID = d.str()
+	a.Subject = d.str()
+	a.Summary = d.str()
+	a.Detail = d.str()
+	a.Importance = uint32(d.uint())
+	a.State = byteState(d.byte())
+	a.RaisedAt = d.time()
+	a.ClearedAt = d.time()
+	a.AcknowledgedBy = d.str()
+	a.AcknowledgedAt = d.time()
+	a.AcknowledgedUntil = d.time()
+	a.WillRaiseAt = d.time()
+	a.WillClearAt = d.time()
+	a.SuppressUntil = d.time()
+	a.CreatedAt = d.time()
+	a.UpdatedAt = d.time()
+	a.Group = d.str()
+	a.Level = d.str()
+	a.Told = d.strs()
+	a.Actors = d.strs()
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return a
+	}
+	for range n {
+		a.Reminders = append(a.Reminders, Reminder{Block: int(d.int()), At: d.time()})
+	}
+	return a
+}
+
+func appendEvent(b []byte, ev *Event) []byte {
+	e := encoder{b: b}
+	e.byte(recordVersion)
+	e.uint(ev.Seq)
+	e.time(ev.Time)
+	e.str(ev.Source)
+	e.str(ev.ID)
+	e.str(string(ev.Kind))
+	e.str(ev.Actor)
+	e.str(ev.Text)
+	e.byte(stateByte(ev.State))
+	return e.b
+}
+
+func decodeEvent(b []byte) (Event, error) {
+	d := decoder{b: b}
+	if v := d.byte(); v != recordVersion && d.err == nil {
+		return Event{}, errors.New("unknown record version")
+	}
+	var ev Event
+	ev.Seq = d.uint()
+	ev.Time = d.time()
+	ev.Source = d.str()
+	ev.ID = d.str()
+	ev.Kind = EventKind(d.str())
+	ev.Actor = d.str()
+	ev.Text = d.str()
+	ev.State = byteState(d.byte())
+	return ev, d.err
+}
+
+func appendNotification(b []byte, n *Notification) []byte {
+	e := encoder{b: b}
+	e.byte(recordVersion)
+	e.uint(n.ID)
+	e.str(n.Source)
+	e.str(n.AlertID)
+	e.str(n.Person)
+	e.str(string(n.Event))
+	e.str(n.Level)
+	e.strs(n.Channels)
+	e.encodeAlert(&n.Alert)
+	e.time(n.Created)
+	e.int(int64(n.Channel))
+	e.int(int64(n.Attempts))
+	e.time(n.NextAttempt)
+	return e.b
+}
+
+func decodeNotification(b []byte) (Notification, error) {
+	d := decoder{b: b}
+	if v := d.byte(); v != recordVersion && d.err == nil {
+		return Notification{}, errors.New("unknown record version")
+	}
+	var n Notification
+	n.ID = d.uint()
+	n.Source = d.str()
+	n.AlertID = d.str()
+	n.Person = d.str()
+	n.Event = EventKind(d.str())
+	n.Level = d.str()
+	n.Channels = d.strs()
+	n.Alert = d.decodeAlert()
+	n.Created = d.time()
+	n.Channel = int(d.int())
+	n.Attempts = int(d.int())
+	n.NextAttempt = d.time()
+	return n, d.err
+}
+
+// alertKey is the bbolt key of an alert: source, a NUL, id. Sources never
+// contain NUL (the store strips it), so a source's alerts share a prefix.
+func alertKey(k Key) []byte {
+	b := make([]byte, 0, len(k.Source)+1+len(k.ID))
+	b = append(b, k.Source...)
+	b = append(b, 0)
+	return append(b, k.ID...)
+}
+
+func sourcePrefix(source string) []byte {
+	b := make([]byte, 0, len(source)+1)
+	b = append(b, source...)
+	return append(b, 0)
+}
+
+func parseAlertKey(b []byte) Key {
+	for i, c := range b {
+		if c == 0 {
+			return Key{Source: string(b[:i]), ID: string(b[i+1:])}
+		}
+	}
+	return Key{Source: string(b)}
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Outcome is how one delivery attempt of a notification ended.
+type Outcome struct {
+	Status  DeliveryStatus
+	Channel string    // channel reference tried
+	Detail  string    // error text or provider id, never a secret
+	RetryAt time.Time // for DeliveryRetry
+	Now     time.Time
+}
+
+// DeliveryStatus classifies an Outcome.
+type DeliveryStatus string
+
+// Delivery outcomes.
+const (
+	DeliveryDelivered  DeliveryStatus = "delivered"  // row removed
+	DeliveryRetry      DeliveryStatus = "retry"      // same channel at RetryAt
+	DeliveryFallback   DeliveryStatus = "fallback"   // next channel now; failed when none left
+	DeliveryFailed     DeliveryStatus = "failed"     // given up; row removed
+	DeliverySuppressed DeliveryStatus = "suppressed" // rate-limited; row removed
+	DeliveryHeld       DeliveryStatus = "held"       // shown on a live client instead; row removed
+)
+
+// Delivery is one delivered notification in a person's recent log, for
+// rate limiting.
+type Delivery struct {
+	Time  time.Time
+	Level string
+}
+
+// keepDeliveries is how long a person's delivery log reaches back; longer
+// than any sensible suppress_after period.
+const keepDeliveries = 8 * 24 * time.Hour
+
+// DueNotifications returns up to limit outbox rows whose NextAttempt is at
+// or before now, oldest first. OutboxChanged says when rows are added.
+func (s *Store) DueNotifications(now time.Time, limit int) ([]Notification, error) {
+	var out []Notification
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			n, err := decodeNotification(v)
+			if err != nil {
+				return &CorruptError{Bucket: string(bucketOutbox), Key: fmt.Sprintf("%x", k), Err: err}
+			}
+			if n.NextAttempt.After(now) {
+				continue
+			}
+			out = append(out, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due notifications: %w", err)
+	}
+	return out, nil
+}
+
+// Finish records the outcome of a delivery attempt in the alert's history
+// and updates or removes the row, in one transaction. A delivered
+// notification adds the person to Alert.Told and to their delivery log.
+// An unknown id is ErrNotFound (another worker finished it).
+func (s *Store) Finish(id uint64, o Outcome) error {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	err := s.update(now, func(t *txn) error {
+		v := t.outbox.Get(u64(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		n, err := decodeNotification(v)
+		if err != nil {
+			return &CorruptError{Bucket: string(bucketOutbox), Key: fmt.Sprint(id), Err: err}
+		}
+		status := o.Status
+		switch status {
+		case DeliveryRetry:
+			n.Attempts++
+			n.NextAttempt = o.RetryAt
+			if n.NextAttempt.Before(now) {
+				n.NextAttempt = now
+			}
+			v := appendNotification(nil, &n)
+			if err := t.outbox.Put(u64(id), v); err != nil {
+				return err
+			}
+			t.notified = true
+			return nil
+		case DeliveryFallback:
+			if n.Channel+1 < len(n.Channels) {
+				if err := t.record(&n, o, fmt.Sprintf("%s notification to %s via %s failed, falling back: %s",
+					n.Level, n.Person, o.Channel, o.Detail)); err != nil {
+					return err
+				}
+				n.Channel++
+				n.Attempts = 0
+				n.NextAttempt = now
+				v := appendNotification(nil, &n)
+				t.notified = true
+				return t.outbox.Put(u64(id), v)
+			}
+			status = DeliveryFailed
+		}
+		text := fmt.Sprintf("%s %s notification to %s via %s %s", n.Event, n.Level, n.Person, o.Channel, status)
+		if o.Detail != "" {
+			text += ": " + o.Detail
+		}
+		if err := t.record(&n, o, text); err != nil {
+			return err
+		}
+		if status == DeliveryDelivered {
+			if err := t.delivered(&n); err != nil {
+				return err
+			}
+		}
+		return t.outbox.Delete(u64(id))
+	})
+	if err != nil {
+		return fmt.Errorf("finish notification %d: %w", id, err)
+	}
+	return nil
+}
+
+// record writes a notification outcome into the alert's history.
+func (t *txn) record(n *Notification, o Outcome, text string) error {
+	a, ok, err := t.load(Key{Source: n.Source, ID: n.AlertID})
+	if err != nil || !ok {
+		return err // the alert expired meanwhile: nothing to record on
+	}
+	before := cloneAlert(a)
+	if o.Status == DeliveryDelivered || o.Status == DeliveryHeld {
+		a.Told = addName(a.Told, n.Person)
+	}
+	updated := a.UpdatedAt
+	if err := t.event(before, &a, EventNotification, "station", text); err != nil {
+		return err
+	}
+	a.UpdatedAt = updated // telling someone does not change the alert
+	return t.save(&before, &a)
+}
+
+// delivered appends to the person's delivery log and prunes old entries.
+func (t *txn) delivered(n *Notification) error {
+	root := t.tx.Bucket(bucketDeliveries)
+	b, err := root.CreateBucketIfNotExists([]byte(n.Person))
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	key := make([]byte, 16)
+	binary.BigEndian.PutUint64(key, uint64(max(t.now.UnixNano(), 0)))
+	binary.BigEndian.PutUint64(key[8:], seq)
+	if err := b.Put(key, []byte(n.Level)); err != nil {
+		return err
+	}
+	cutoff := u64(uint64(max(t.now.Add(-keepDeliveries).UnixNano(), 0)))
+	var old [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], cutoff) < 0; k, _ = c.Next() {
+		old = append(old, bytes.Clone(k))
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecentDeliveries returns a person's deliveries since a time, oldest
+// first.
+func (s *Store) RecentDeliveries(person string, since time.Time) ([]Delivery, error) {
+	var out []Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDeliveries).Bucket([]byte(person))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(u64(uint64(max(since.UnixNano(), 0)))); k != nil; k, v = c.Next() {
+			if len(k) < 16 {
+				continue
+			}
+			out = append(out, Delivery{Time: time.Unix(0, int64(beUint64(k))).UTC(), Level: string(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recent deliveries of %s: %w", person, err)
+	}
+	return out, nil
+}

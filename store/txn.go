@@ -1,0 +1,255 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// txn is one write transaction: the buckets, its single `now`, and what
+// to announce after it commits. Unexported helpers take it so several
+// compose into one transaction.
+type txn struct {
+	s   *Store
+	tx  *bolt.Tx
+	now time.Time
+
+	alerts, events, alertEvents, due, outbox *bolt.Bucket
+
+	changes  []Change
+	notified bool  // outbox rows written
+	minDue   int64 // earliest due time written, unix nanoseconds
+	raised   int
+	cleared  int
+
+	buf []byte // scratch encoding buffer; never handed to bbolt
+}
+
+func (t *txn) bind(tx *bolt.Tx) {
+	t.tx = tx
+	t.alerts = tx.Bucket(bucketAlerts)
+	t.events = tx.Bucket(bucketEvents)
+	t.alertEvents = tx.Bucket(bucketAlertEvents)
+	t.due = tx.Bucket(bucketDue)
+	t.outbox = tx.Bucket(bucketOutbox)
+	// Events and outbox rows are appended in key order: fill pages full.
+	t.events.FillPercent = 0.95
+	t.outbox.FillPercent = 0.95
+}
+
+// load returns the stored alert, or ok=false when there is none.
+func (t *txn) load(k Key) (Alert, bool, error) {
+	return loadAlert(t.alerts, k)
+}
+
+func loadAlert(b *bolt.Bucket, k Key) (Alert, bool, error) {
+	v := b.Get(alertKey(k))
+	if v == nil {
+		return Alert{}, false, nil
+	}
+	a, err := decodeAlert(v)
+	if err != nil {
+		return Alert{}, false, &CorruptError{Bucket: string(bucketAlerts), Key: k.String(), Err: err}
+	}
+	return a, true, nil
+}
+
+// save writes after, keeping the due index in step with before (nil for
+// a new alert). An alert whose record did not change is not rewritten, so
+// a refresh that changes nothing dirties no page.
+func (t *txn) save(before *Alert, after *Alert) error {
+	k := alertKey(after.Key())
+	var oldDue [][]byte
+	if before != nil {
+		oldDue = dueKeys(before, t.s.expire)
+	}
+	newDue := dueKeys(after, t.s.expire)
+	for _, d := range oldDue {
+		if !containsKey(newDue, d) {
+			if err := t.due.Delete(d); err != nil {
+				return fmt.Errorf("unschedule %s: %w", after.Key(), err)
+			}
+		}
+	}
+	for _, d := range newDue {
+		if !containsKey(oldDue, d) {
+			if err := t.due.Put(d, nil); err != nil {
+				return fmt.Errorf("schedule %s: %w", after.Key(), err)
+			}
+			if at := int64(beUint64(d)); at < t.minDue {
+				t.minDue = at
+			}
+		}
+	}
+	t.buf = appendAlert(t.buf[:0], after)
+	if before != nil {
+		if old := t.alerts.Get(k); bytes.Equal(old, t.buf) {
+			return nil
+		}
+		if after.UpdatedAt.Equal(before.UpdatedAt) {
+			// UpdatedAt is when the record last changed.
+			after.UpdatedAt = t.now
+			t.buf = appendAlert(t.buf[:0], after)
+		}
+	}
+	// bbolt keeps the value until commit: the scratch buffer is copied.
+	if err := t.alerts.Put(k, bytes.Clone(t.buf)); err != nil {
+		return fmt.Errorf("save alert %s: %w", after.Key(), err)
+	}
+	return nil
+}
+
+// remove deletes an alert with its due entries and its history.
+func (t *txn) remove(a *Alert) error {
+	for _, d := range dueKeys(a, t.s.expire) {
+		if err := t.due.Delete(d); err != nil {
+			return err
+		}
+	}
+	prefix := append(alertKey(a.Key()), 0)
+	c := t.alertEvents.Cursor()
+	var seqs [][]byte
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		seqs = append(seqs, bytes.Clone(k))
+	}
+	for _, k := range seqs {
+		if err := t.alertEvents.Delete(k); err != nil {
+			return err
+		}
+		if err := t.events.Delete(k[len(prefix):]); err != nil {
+			return err
+		}
+	}
+	// Rows still waiting to tell of it go too: there is nothing left to
+	// link to, and it has been cleared for ExpireCleared.
+	var rows [][]byte
+	oc := t.outbox.Cursor()
+	for k, v := oc.First(); k != nil; k, v = oc.Next() {
+		if n, err := decodeNotification(v); err == nil && n.Source == a.Source && n.AlertID == a.ID {
+			rows = append(rows, bytes.Clone(k))
+		}
+	}
+	for _, k := range rows {
+		if err := t.outbox.Delete(k); err != nil {
+			return err
+		}
+	}
+	return t.alerts.Delete(alertKey(a.Key()))
+}
+
+func containsKey(keys [][]byte, k []byte) bool {
+	return slices.ContainsFunc(keys, func(x []byte) bool { return bytes.Equal(x, k) })
+}
+
+// event records one history entry for after and, for events that tell
+// someone something, asks the Decider and writes the notifications it
+// returns to the outbox. It updates after with the decision.
+func (t *txn) event(before Alert, after *Alert, kind EventKind, actor, text string) error {
+	after.UpdatedAt = t.now
+	seq, err := t.events.NextSequence()
+	if err != nil {
+		return err
+	}
+	ev := Event{Seq: seq, Time: t.now, Source: after.Source, ID: after.ID, Kind: kind,
+		Actor: actor, Text: text, State: after.State}
+	v := appendEvent(nil, &ev)
+	if err := t.events.Put(u64(seq), v); err != nil {
+		return fmt.Errorf("record %s of %s: %w", kind, after.Key(), err)
+	}
+	ik := append(append(alertKey(after.Key()), 0), u64(seq)...)
+	if err := t.alertEvents.Put(ik, nil); err != nil {
+		return fmt.Errorf("record %s of %s: %w", kind, after.Key(), err)
+	}
+	switch kind {
+	case EventRaised, EventReRaised:
+		t.raised++
+	case EventCleared:
+		t.cleared++
+	}
+	if kind == EventNotification || kind == EventExpired {
+		return nil
+	}
+	return t.decideBlock(before, after, kind, actor, 0)
+}
+
+// decideBlock asks the Decider about a change without recording history:
+// directly for reminders (a reminder changes nothing; its outcome is
+// recorded when delivered), and through event for everything else.
+func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor string, block int) error {
+	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block}
+	if d := t.s.decider; d != nil {
+		dec := d.Decide(c)
+		if dec.Group != "" {
+			after.Group = dec.Group
+		}
+		if dec.Level != "" {
+			after.Level = dec.Level
+		}
+		after.Reminders = slices.Clone(dec.Reminders)
+		// A reminder in the past would fall due again at once: the
+		// earliest is a second from now.
+		soonest := t.now.Add(time.Second)
+		for i, r := range after.Reminders {
+			if r.At.Before(soonest) {
+				after.Reminders[i].At = soonest
+			}
+		}
+		if err := t.queue(after, kind, dec.Notifications); err != nil {
+			return err
+		}
+	}
+	if after.State != StateRaised {
+		// Reminders stop on acknowledgement and on clear.
+		after.Reminders = nil
+	}
+	c.After = cloneAlert(*after)
+	t.changes = append(t.changes, c)
+	return nil
+}
+
+// queue writes notifications to the outbox.
+func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
+	for _, n := range ns {
+		id, err := t.outbox.NextSequence()
+		if err != nil {
+			return err
+		}
+		n.ID = id
+		n.Source, n.AlertID = a.Source, a.ID
+		if n.Event == "" {
+			n.Event = kind
+		}
+		if n.Level == "" {
+			n.Level = a.Level
+		}
+		n.Alert = cloneAlert(*a)
+		n.Alert.Reminders = nil
+		n.Created = t.now
+		if n.NextAttempt.IsZero() {
+			n.NextAttempt = t.now
+		}
+		v := appendNotification(nil, &n)
+		if err := t.outbox.Put(u64(id), v); err != nil {
+			return fmt.Errorf("queue notification of %s: %w", a.Key(), err)
+		}
+		t.notified = true
+	}
+	return nil
+}
+
+func cloneAlert(a Alert) Alert {
+	a.Told = slices.Clone(a.Told)
+	a.Actors = slices.Clone(a.Actors)
+	a.Reminders = slices.Clone(a.Reminders)
+	return a
+}
+
+func addName(names []string, name string) []string {
+	if name == "" || slices.Contains(names, name) {
+		return names
+	}
+	return append(names, name)
+}
