@@ -171,6 +171,9 @@ func (s *Server) handleGetAlert(w http.ResponseWriter, r *http.Request) {
 // handleAlertHistory: GET /api/v1/alerts/{source}/{id}/history
 func (s *Server) handleAlertHistory(w http.ResponseWriter, r *http.Request) {
 	events, err := s.store.History(pathKey(r))
+	if err == nil && len(events) == 0 {
+		_, err = s.store.Get(pathKey(r)) // no events: is there such an alert?
+	}
 	if err != nil {
 		s.writeError(w, r, notFound(pathKey(r), err))
 		return
