@@ -106,7 +106,10 @@ func newStation(t testing.TB, mutate ...func(*policy.Policy)) *station {
 // testLog sends the server's log lines to the test's log.
 type testLog struct{ t testing.TB }
 
-func (l testLog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // raise makes the store receive a datagram raising source/id now.
 func (s *station) raise(t testing.TB, source, id, summary, detail string) {
