@@ -35,6 +35,10 @@ type Station struct {
 	Holidays           []Date
 	TrustedHeader      string // header naming an already-authenticated person; "" = off
 	Heartbeat          *Heartbeat
+	// ClientHold (client_hold) is how long an urgent alert shown on a
+	// person's live `mauve client` may stay unacknowledged before their
+	// email/SMS/XMPP is used anyway; 0 means the default, 5 minutes.
+	ClientHold time.Duration
 }
 
 // ClockRange is a range of wall-clock minutes within a day, [From, To).

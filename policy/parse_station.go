@@ -8,7 +8,7 @@ import (
 
 var stationSchema = &hcl.BodySchema{
 	Attributes: attrs("name", "database", "timezone", "url", "duplicate_window", "max_acknowledgement",
-		"initial_sleep", "expire_cleared", "working_hours", "daytime_hours", "dead_zone", "holidays", "trusted_header"),
+		"initial_sleep", "expire_cleared", "working_hours", "daytime_hours", "dead_zone", "holidays", "trusted_header", "client_hold"),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "listen"}, {Type: "heartbeat"}},
 }
 
@@ -41,6 +41,7 @@ func (l *loader) decodeStation(b *hcl.Block) {
 	l.duration(as, "max_acknowledgement", &s.MaxAcknowledgement)
 	l.duration(as, "initial_sleep", &s.InitialSleep)
 	l.duration(as, "expire_cleared", &s.ExpireCleared)
+	l.duration(as, "client_hold", &s.ClientHold)
 	l.clockRanges(as, "working_hours", &s.WorkingHours)
 	l.clockRanges(as, "daytime_hours", &s.DaytimeHours)
 	l.clockRanges(as, "dead_zone", &s.DeadZone)
