@@ -164,36 +164,17 @@ func (s *Server) act(act action, k store.Key, person string, req actionRequest) 
 	return a, nil
 }
 
-// ackUntil works out when an acknowledgement ends: at until if given
-// (capped by max_acknowledgement), else for the duration in mode as the
-// policy counts it (default: the group's acknowledgement_time).
+// ackUntil asks the policy when an acknowledgement ends: for a duration
+// counted in mode (wallclock, daytime or working hours), or until a time;
+// by default the group's acknowledgement_time; capped by
+// max_acknowledgement.
 func (s *Server) ackUntil(k store.Key, req actionRequest, now time.Time) (time.Time, error) {
-	p := s.policy()
+	spec := req.For
 	if req.Until != "" {
 		if req.For != "" {
 			return time.Time{}, badRequest("give either for or until, not both")
 		}
-		until, err := parseTime("until", req.Until, false)
-		if err != nil {
-			return time.Time{}, err
-		}
-		if !until.After(now) {
-			return time.Time{}, badRequest("until: %s is not in the future", req.Until)
-		}
-		if max := p.Station.MaxAcknowledgement; max > 0 && until.After(now.Add(max)) {
-			until = now.Add(max)
-		}
-		return until, nil
-	}
-	switch req.Mode {
-	case "", "wallclock", "daytime", "working":
-	default:
-		return time.Time{}, badRequest("mode: unknown mode %q (want wallclock, daytime or working)", req.Mode)
-	}
-	if req.For != "" {
-		if _, err := parseDuration("for", req.For); err != nil {
-			return time.Time{}, err
-		}
+		spec = req.Until
 	}
 	a, err := s.store.Get(k)
 	if err != nil {
@@ -202,7 +183,7 @@ func (s *Server) ackUntil(k store.Key, req actionRequest, now time.Time) (time.T
 	if a.State == store.StateCleared {
 		return time.Time{}, actionError(actAcknowledge, k, store.ErrCleared)
 	}
-	until, err := acknowledgeUntil(p, a, req.For, req.Mode, now)
+	until, err := s.policy().AcknowledgeUntil(a, spec, req.Mode, now)
 	if err != nil {
 		return time.Time{}, badRequest("%v", err)
 	}

@@ -65,7 +65,7 @@ func testPolicy(t testing.TB) *policy.Policy {
 		t.Fatal(err)
 	}
 	return &policy.Policy{
-		Station: policy.Station{Name: "test", MaxAcknowledgement: 48 * time.Hour},
+		Station: policy.Station{Name: "test", MaxAcknowledgement: 48 * time.Hour, Location: time.UTC},
 		People: map[string]*policy.Person{
 			"johnny": {Name: "johnny", Password: string(hash), UnixUser: me.Username},
 			"archie": {Name: "archie", Password: string(hash), UnixUser: "archie-nobody"},

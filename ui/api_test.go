@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
 
@@ -316,5 +317,21 @@ func TestAPI_AckMaxAcknowledgement(t *testing.T) {
 	}
 	if max := wednesday10.Add(48 * time.Hour); until.After(max) {
 		t.Errorf("got acknowledged_until %v, want at most %v", until, max)
+	}
+}
+
+// TestAPI_AckWorkingHours: two working hours from Friday 17:00 end on
+// Monday morning, as the policy counts them.
+func TestAPI_AckWorkingHours(t *testing.T) {
+	s := newStation(t, func(p *policy.Policy) {
+		p.Station.WorkingHours = []policy.ClockRange{{From: 9*60 + 30, To: 17*60 + 30}}
+		p.Station.MaxAcknowledgement = 188 * time.Hour // classic's cap; the test's 2 days would stop on Sunday
+	})
+	s.clock.Add(2*24*time.Hour + 7*time.Hour) // Friday 17:00
+	s.raise(t, "a", "b", "x", "")
+	r := s.do(t, "POST", "/api/v1/alerts/a/b/acknowledge", `{"for":"2h","mode":"working"}`, basic("johnny", testPassword))
+	wantStatus(t, r, 200)
+	if got := r.json(t)["acknowledged_until"]; got != "2026-11-30T11:00:00Z" {
+		t.Errorf("got acknowledged_until %v, want Monday 2026-11-30T11:00:00Z", got)
 	}
 }
