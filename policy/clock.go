@@ -111,5 +111,14 @@ func nextBoundary(rs []ClockRange, t time.Time) time.Time {
 			}
 		}
 	}
+	// On a day the clocks change, a wall time can happen twice or never;
+	// step in quarter hours so no boundary is jumped over.
+	if _, o1 := t.Zone(); true {
+		if _, o2 := best.Zone(); o1 != o2 {
+			if q := t.Truncate(15 * time.Minute).Add(15 * time.Minute); q.Before(best) {
+				best = q
+			}
+		}
+	}
 	return best
 }

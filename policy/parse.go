@@ -51,6 +51,7 @@ func Parse(src []byte, filename string, getenv func(string) string) (*Policy, hc
 	}
 	l := &loader{p: Default(), getenv: getenv, defined: map[string]hcl.Range{}}
 	l.p.Filename = filename
+	l.p.src = src
 	l.p.People = map[string]*Person{}
 	l.p.Groups = nil
 	l.p.regexps = map[string]*regexp.Regexp{}
@@ -81,7 +82,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 	for _, t := range []string{"station", "email", "xmpp"} {
 		if bs := byType[t]; len(bs) > 1 {
 			l.diags = append(l.diags, errorAt(bs[1].DefRange, "Duplicate "+t+" block",
-				"only one %s block is allowed; the first is at %s", t, bs[0].DefRange.String()))
+				"only one %s block is allowed; the first is at %s", t, posString(bs[0].DefRange)))
 		}
 	}
 	if bs := byType["station"]; len(bs) > 0 {
@@ -134,7 +135,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 func (l *loader) unique(kind, name string, r hcl.Range) bool {
 	key := kind + "\x00" + name
 	if first, ok := l.defined[key]; ok {
-		l.diags = append(l.diags, errorAt(r, "Duplicate "+kind, "%s %q is already defined at %s", kind, name, first.String()))
+		l.diags = append(l.diags, errorAt(r, "Duplicate "+kind, "%s %q is already defined at %s", kind, name, posString(first)))
 		return false
 	}
 	l.defined[key] = r
@@ -323,4 +324,9 @@ func sortDiagnostics(diags hcl.Diagnostics) {
 		}
 		return a.Start.Byte < b.Start.Byte
 	})
+}
+
+// posString writes where a range starts, as file:line:col.
+func posString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }

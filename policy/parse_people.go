@@ -56,7 +56,10 @@ func (l *loader) decodePerson(b *hcl.Block) {
 			p.Channels[lv] = nearestGiven(given, i)
 		}
 	}
-	if p.Channels[Urgent] == nil && p.Channels[Normal] == nil && p.Channels[Low] == nil {
+	_, u := as["urgent"]
+	_, n := as["normal"]
+	_, lo := as["low"]
+	if !hasAll && !u && !n && !lo && as["all"] == nil && len(given) == 0 {
 		if p.Email == "" {
 			l.diags = append(l.diags, errorAt(b.DefRange, "Person has no channels",
 				"person %q has no email address and no channel lists; add email = \"...\" or all = [log]", p.Name))

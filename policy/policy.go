@@ -13,12 +13,12 @@ type Policy struct {
 	Filename   string // "" for the embedded defaults
 	Station    Station
 	SenderKeys []SenderKey
-	Email      *Email              // nil: no email block
-	SMS        map[string]*SMS     // by name
-	XMPP       *XMPP               // nil: no xmpp block
-	Webhooks   map[string]*Webhook // by name
-	Execs      map[string]*Exec    // by name
-	People     map[string]*Person  // by name
+	Email      *Email                  // nil: no email block
+	SMS        map[string]*SMS         // by name
+	XMPP       *XMPP                   // nil: no xmpp block
+	Webhooks   map[string]*Webhook     // by name
+	Execs      map[string]*Exec        // by name
+	People     map[string]*Person      // by name
 	Lists      map[string]*PeopleList  // people lists by name
 	Subjects   map[string]*SubjectList // subject lists by name
 	Groups     []*Group                // in order; the last is the default
@@ -28,4 +28,5 @@ type Policy struct {
 
 	regexps       map[string]*regexp.Regexp // matches() patterns written as literals
 	nameDefaulted bool                      // Station.Name was not written
+	src           []byte                    // the file, to show expressions as written
 }

@@ -1,0 +1,3 @@
+alert_group "default" {
+  level = critical
+}

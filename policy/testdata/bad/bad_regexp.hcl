@@ -1,0 +1,5 @@
+alert_group "routers" {
+  includes = matches("(core", summary)
+}
+
+alert_group "default" {}

@@ -1,0 +1,3 @@
+station {
+  timezone = "Europe/Londn"
+}

@@ -1,0 +1,7 @@
+person "johnny" {
+  all = [log]
+}
+
+person "johnny" {
+  all = [log]
+}

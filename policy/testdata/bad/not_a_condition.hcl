@@ -1,0 +1,5 @@
+alert_group "routers" {
+  includes = summary
+}
+
+alert_group "default" {}

@@ -1,0 +1,11 @@
+person "johnny" {
+  all = [log]
+}
+
+people "a" {
+  members = ["johnny", "b"]
+}
+
+people "b" {
+  members = ["a"]
+}

@@ -1,0 +1,3 @@
+station {
+  name = "alerts1
+}

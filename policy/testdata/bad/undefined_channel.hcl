@@ -1,0 +1,5 @@
+person "johnny" {
+  sms    = "+447111222333"
+  urgent = [sms.twilio, log]
+  normal = [log]
+}

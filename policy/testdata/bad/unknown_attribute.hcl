@@ -1,0 +1,5 @@
+station {
+  nmae = "alerts1"
+}
+
+alert-group "default" {}

@@ -1,0 +1,3 @@
+person "archie" {
+  all = [pager]
+}

@@ -1,0 +1,7 @@
+person "johnny" {
+  all = [log]
+}
+
+people "ops" {
+  members = ["johnny", "archy"]
+}

@@ -1,0 +1,5 @@
+alert_group "routers" {
+  includes = subjct == "core1"
+}
+
+alert_group "default" {}

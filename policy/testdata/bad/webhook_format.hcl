@@ -1,0 +1,4 @@
+webhook "chat" {
+  url    = "https://chat.example.com/hook"
+  format = "xml"
+}

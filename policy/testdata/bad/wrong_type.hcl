@@ -1,0 +1,5 @@
+station {
+  listen {
+    udp = { port = 32741 }
+  }
+}
