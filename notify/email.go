@@ -51,7 +51,7 @@ type smtpConn struct {
 	since time.Time // idle since
 }
 
-// rawConnKey carries a *net.Conn slot through go-mail's dial to dialTCP.
+// rawConnKey carries a *rawSlot through go-mail's dial to dialTCP.
 type rawConnKey struct{}
 
 var _ Channel = (*Email)(nil)
@@ -210,15 +210,55 @@ func (e *Email) conn(ctx context.Context) (smtpConn, bool, error) {
 }
 
 func (e *Email) dial(ctx context.Context) (smtpConn, error) {
-	var raw net.Conn
-	c, err := e.client.DialToSMTPClientWithContext(context.WithValue(ctx, rawConnKey{}, &raw))
+	// go-mail watches ctx only while connecting; the greeting, EHLO and
+	// AUTH that follow are bounded by its timeout alone. Breaking the
+	// socket when ctx ends keeps a silent server from holding us longer.
+	slot := &rawSlot{}
+	stop := context.AfterFunc(ctx, slot.cancel)
+	defer stop()
+	c, err := e.client.DialToSMTPClientWithContext(context.WithValue(ctx, rawConnKey{}, slot))
 	if err != nil {
-		if raw != nil {
-			_ = raw.Close()
-		}
+		slot.close()
 		return smtpConn{}, fmt.Errorf("connect to %s: %w", e.client.ServerAddr(), err)
 	}
-	return smtpConn{c: c, raw: raw}, nil
+	return smtpConn{c: c, raw: slot.conn()}, nil
+}
+
+// rawSlot receives the socket that dialTCP opens.
+type rawSlot struct {
+	mu        sync.Mutex
+	c         net.Conn
+	cancelled bool
+}
+
+func (s *rawSlot) set(c net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.c = c
+	if s.cancelled {
+		_ = c.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (s *rawSlot) cancel() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cancelled = true
+	if s.c != nil {
+		_ = s.c.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (s *rawSlot) conn() net.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.c
+}
+
+func (s *rawSlot) close() {
+	if c := s.conn(); c != nil {
+		_ = c.Close()
+	}
 }
 
 // dialTCP dials like go-mail's own dialer and leaves the socket in the slot
@@ -226,8 +266,8 @@ func (e *Email) dial(ctx context.Context) (smtpConn, error) {
 func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, addr)
-	if slot, ok := ctx.Value(rawConnKey{}).(*net.Conn); ok && err == nil {
-		*slot = c
+	if slot, ok := ctx.Value(rawConnKey{}).(*rawSlot); ok && err == nil {
+		slot.set(c)
 	}
 	return c, err
 }

@@ -1,0 +1,190 @@
+package notify_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	smtp "github.com/emersion/go-smtp"
+)
+
+// smtpPeer is a real SMTP server on loopback that keeps what it receives.
+type smtpPeer struct {
+	addr string
+	srv  *smtp.Server
+
+	mu       sync.Mutex
+	msgs     []received
+	sessions int
+	got      chan received
+	// stall, when set, makes DATA wait until it is closed (a slow server).
+	stall chan struct{}
+}
+
+type received struct {
+	From string
+	To   []string
+	Data []byte
+	At   time.Time
+	Msg  *mail.Message
+	Body []byte
+}
+
+// startSMTP starts a peer on a free loopback port.
+func startSMTP(t *testing.T) *smtpPeer { return startSMTPAt(t, "127.0.0.1:0") }
+
+// startSMTPAt starts a peer on addr (to bring a "down" server back up).
+func startSMTPAt(t *testing.T, addr string) *smtpPeer {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for range 50 { // the old listener's port may take a moment to free
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("listen for SMTP on %s: %v", addr, err)
+	}
+	p := &smtpPeer{addr: ln.Addr().String(), got: make(chan received, 4096)}
+	p.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		p.mu.Lock()
+		p.sessions++
+		p.mu.Unlock()
+		return &smtpSession{peer: p}, nil
+	}))
+	p.srv.Domain = "localhost"
+	p.srv.AllowInsecureAuth = true
+	p.srv.ReadTimeout = 10 * time.Second
+	p.srv.WriteTimeout = 10 * time.Second
+	go func() { _ = p.srv.Serve(ln) }()
+	t.Cleanup(p.close)
+	return p
+}
+
+func (p *smtpPeer) close() { _ = p.srv.Close() }
+
+func (p *smtpPeer) messages() []received {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]received(nil), p.msgs...)
+}
+
+func (p *smtpPeer) sessionCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sessions
+}
+
+// wait returns the next message received, failing after a bounded wait.
+func (p *smtpPeer) wait(t *testing.T) received {
+	t.Helper()
+	select {
+	case r := <-p.got:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message reached the SMTP server within 10s")
+		return received{}
+	}
+}
+
+type smtpSession struct {
+	peer *smtpPeer
+	from string
+	to   []string
+}
+
+func (s *smtpSession) Reset()        { s.from, s.to = "", nil }
+func (s *smtpSession) Logout() error { return nil }
+
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+
+// Rcpt refuses for good any address starting "reject" and for now any
+// starting "later".
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	switch {
+	case strings.HasPrefix(to, "reject"):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	case strings.HasPrefix(to, "later"):
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.peer.mu.Lock()
+	stall := s.peer.stall
+	s.peer.mu.Unlock()
+	if stall != nil {
+		<-stall
+	}
+	rec := received{From: s.from, To: s.to, Data: data, At: time.Now()}
+	if rec.Msg, err = mail.ReadMessage(bytes.NewReader(data)); err != nil {
+		return errors.New("unparseable message")
+	}
+	rec.Body, _ = io.ReadAll(rec.Msg.Body)
+	s.peer.mu.Lock()
+	s.peer.msgs = append(s.peer.msgs, rec)
+	s.peer.mu.Unlock()
+	s.peer.got <- rec
+	return nil
+}
+
+// silentPeer accepts TCP connections and never says a word: the slowest
+// SMTP server there is.
+func silentPeer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// deadAddr is a loopback address where nothing listens.
+func deadAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
