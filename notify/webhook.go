@@ -88,9 +88,10 @@ type PayloadStation struct {
 // the station's web UI.
 func NewPayload(m Message, stationURL string) Payload {
 	n, a := m.Notification, m.Notification.Alert
-	text, note := shortText(m)
-	if note != "" {
-		text += " " + note
+	text := m.Short
+	if text == "" {
+		t, note := shortText(m)
+		text = strings.TrimSpace(t + " " + note)
 	}
 	return Payload{
 		Version:        PayloadVersion,
