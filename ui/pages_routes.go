@@ -1,26 +1,30 @@
 package ui
 
-// This file belongs to the browser pages (the pages side of ui/). This
-// placeholder keeps the package compiling until their version is committed.
+import "net/http"
 
-import (
-	"html/template"
-	"net/http"
-)
-
-// browserRoutes registers the browser pages on mux (see routes.go).
+// browserRoutes registers the browser pages on mux (see routes.go): the
+// login form and static files are open; every other page needs a person
+// (pageAuth redirects to the login form).
+//
+//	GET  /login                           login form (POST /login is auth's)
+//	GET  /static/{file}                   CSS and script, embedded
+//	GET  /{$}                             alert list, grouped by level and subject
+//	GET  /fragments/alerts                the list alone, for live updates
+//	POST /alerts                          an action on the selected alerts
+//	GET  /alerts/{source}/{id}            one alert: detail, actions, history
+//	POST /alerts/{source}/{id}/{action}   acknowledge, unacknowledge, raise,
+//	                                      clear, suppress, unsuppress, note
+//	GET  /history                         history search
 func (s *Server) browserRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
-		s.renderLogin(w, r, loginView{Next: localPath(r.URL.Query().Get("next"))}, http.StatusOK)
-	})
-}
+	p := &pages{s: s, detail: newDetailPolicy(), assets: newStaticAssets()}
+	auth := func(h http.HandlerFunc) http.Handler { return s.pageAuth(h) }
 
-// renderLogin shows the login form with view's message and status.
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, view loginView, status int) {
-	login := template.Must(template.New("login").Parse(`<!doctype html><title>mauve: log in</title>
-<form method="post" action="/login"><p>{{.Error}}</p><input type="hidden" name="next" value="{{.Next}}">
-<input name="username" value="{{.Username}}"><input type="password" name="password"><button>Log in</button></form>`))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_ = login.Execute(w, view)
+	mux.HandleFunc("GET /login", p.loginForm)
+	mux.HandleFunc("GET /static/{file}", p.assets.serve)
+	mux.Handle("GET /{$}", auth(p.alertList))
+	mux.Handle("GET /fragments/alerts", auth(p.alertListFragment))
+	mux.Handle("POST /alerts", auth(p.bulkAction))
+	mux.Handle("GET /alerts/{source}/{id}", auth(p.alertPage))
+	mux.Handle("POST /alerts/{source}/{id}/{action}", auth(p.alertAction))
+	mux.Handle("GET /history", auth(p.historyPage))
 }
