@@ -1,0 +1,70 @@
+package commands
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+)
+
+func newCompletionCommand(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "completion bash|zsh|fish",
+		Short: "Print a shell completion script",
+		Long: `Print the completion script for a shell. For example:
+
+  mauve completion bash > /etc/bash_completion.d/mauve
+  mauve completion zsh > "${fpath[1]}/_mauve"
+  mauve completion fish > ~/.config/fish/completions/mauve.fish`,
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		ValidArgs: []string{"bash", "zsh", "fish"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root, out := cmd.Root(), cmd.OutOrStdout()
+			switch args[0] {
+			case "bash":
+				return root.GenBashCompletionV2(out, true)
+			case "zsh":
+				return root.GenZshCompletion(out)
+			default:
+				return root.GenFishCompletion(out, true)
+			}
+		},
+	}
+	return cmd
+}
+
+func newManCommand(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "man DIR",
+		Short: "Write man pages for mauve and its commands into DIR",
+		Long: `Write one man page (section 1) per command into DIR, for example:
+
+  mauve man /usr/local/share/man/man1`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("man pages: %w", err)
+			}
+			date, err := time.Parse(time.RFC3339, env.Build.Date)
+			if err != nil {
+				date = time.Unix(0, 0) // reproducible when the build date is unknown
+			}
+			header := &doc.GenManHeader{
+				Title:   "MAUVE",
+				Section: "1",
+				Source:  "mauve " + env.Build.Version,
+				Manual:  "mauve manual",
+				Date:    &date,
+			}
+			root := cmd.Root()
+			root.DisableAutoGenTag = true
+			if err := doc.GenManTree(root, header, dir); err != nil {
+				return fmt.Errorf("write man pages to %s: %w", dir, err)
+			}
+			return nil
+		},
+	}
+}
