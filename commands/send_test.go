@@ -152,7 +152,9 @@ func TestSend_ClassicCommandLines(t *testing.T) {
 		{name: "-r -1h taken as a time", argv: []string{"mauvesend", "{DEST}", "-i", "a", "-r", "-1h"},
 			want: with(host("a"), func(u *wire.Update) { u.Alerts[0].RaiseTime = at(-time.Hour) })},
 		{name: "attached -r+5m and -c+1d", argv: []string{"mauvesend", "{DEST}", "-i", "a", "-r+5m", "-c+1d"},
-			want: with(host("a"), func(u *wire.Update) { u.Alerts[0].RaiseTime, u.Alerts[0].ClearTime = at(5*time.Minute), at(24*time.Hour) })},
+			want: with(host("a"), func(u *wire.Update) {
+				u.Alerts[0].RaiseTime, u.Alerts[0].ClearTime = at(5*time.Minute), at(24*time.Hour)
+			})},
 		{name: "attached id -ia", argv: []string{"mauvesend", "{DEST}", "-ia", "-sdown", "-r"},
 			want: with(host("a"), func(u *wire.Update) { u.Alerts[0].Summary, u.Alerts[0].RaiseTime = "down", now })},
 		{name: "replace with no alerts", argv: []string{"mauvesend", "{DEST}", "-p"},
