@@ -204,7 +204,11 @@ func replaceReminder(rs []store.Reminder, block int, at time.Time) []store.Remin
 		}
 	}
 	if !at.IsZero() {
-		out = append(out, store.Reminder{Block: block, At: at})
+		i := len(out)
+		for i > 0 && out[i-1].Block > block {
+			i--
+		}
+		out = append(out[:i], append([]store.Reminder{{Block: block, At: at}}, out[i:]...)...)
 	}
 	return out
 }
