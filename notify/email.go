@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -28,6 +29,9 @@ type EmailOptions struct {
 	IdleTimeout time.Duration
 	// Now tells the time for idle bookkeeping; nil means time.Now.
 	Now func() time.Time
+	// TLSConfig replaces the default TLS settings (server name from the
+	// server address, TLS 1.2 or later), e.g. to trust a private CA.
+	TLSConfig *tls.Config
 }
 
 // Email sends notifications by SMTP. Connections are kept for a short idle
@@ -91,6 +95,9 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 		mo = append(mo, mail.WithSSL())
 	default:
 		return nil, fmt.Errorf("email channel: tls mode %q (want none, opportunistic, starttls or tls)", cfg.TLS)
+	}
+	if opts.TLSConfig != nil {
+		mo = append(mo, mail.WithTLSConfig(opts.TLSConfig))
 	}
 	if cfg.TLS != "tls" { // implicit TLS keeps go-mail's own TLS dialer
 		mo = append(mo, mail.WithDialContextFunc(dialTCP))

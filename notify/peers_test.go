@@ -2,8 +2,15 @@ package notify_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"net/mail"
 	"strings"
@@ -11,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	smtp "github.com/emersion/go-smtp"
 )
 
@@ -25,6 +33,15 @@ type smtpPeer struct {
 	got      chan received
 	// stall, when set, makes DATA wait until it is closed (a slow server).
 	stall chan struct{}
+	// user and password, when set, are required through AUTH PLAIN.
+	user, password string
+}
+
+// peerOptions start a peer that offers STARTTLS with a fresh certificate
+// (returned as a pool the client must trust) and requires AUTH PLAIN.
+type peerOptions struct {
+	tls            bool
+	user, password string
 }
 
 type received struct {
@@ -42,6 +59,14 @@ func startSMTP(t *testing.T) *smtpPeer { return startSMTPAt(t, "127.0.0.1:0") }
 // startSMTPAt starts a peer on addr (to bring a "down" server back up).
 func startSMTPAt(t *testing.T, addr string) *smtpPeer {
 	t.Helper()
+	p, _ := startSMTPWith(t, addr, peerOptions{})
+	return p
+}
+
+// startSMTPWith starts a peer on addr with options; with TLS it returns the
+// pool of roots that trusts it.
+func startSMTPWith(t *testing.T, addr string, o peerOptions) (*smtpPeer, *x509.CertPool) {
+	t.Helper()
 	var ln net.Listener
 	var err error
 	for range 50 { // the old listener's port may take a moment to free
@@ -53,7 +78,7 @@ func startSMTPAt(t *testing.T, addr string) *smtpPeer {
 	if err != nil {
 		t.Fatalf("listen for SMTP on %s: %v", addr, err)
 	}
-	p := &smtpPeer{addr: ln.Addr().String(), got: make(chan received, 4096)}
+	p := &smtpPeer{addr: ln.Addr().String(), got: make(chan received, 4096), user: o.user, password: o.password}
 	p.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		p.mu.Lock()
 		p.sessions++
@@ -64,9 +89,42 @@ func startSMTPAt(t *testing.T, addr string) *smtpPeer {
 	p.srv.AllowInsecureAuth = true
 	p.srv.ReadTimeout = 10 * time.Second
 	p.srv.WriteTimeout = 10 * time.Second
+	var roots *x509.CertPool
+	if o.tls {
+		var cert tls.Certificate
+		cert, roots = selfSigned(t)
+		p.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		p.srv.AllowInsecureAuth = false
+	}
 	go func() { _ = p.srv.Serve(ln) }()
 	t.Cleanup(p.close)
-	return p
+	return p, roots
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and the pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 func (p *smtpPeer) close() { _ = p.srv.Close() }
@@ -96,15 +154,36 @@ func (p *smtpPeer) wait(t *testing.T) received {
 }
 
 type smtpSession struct {
-	peer *smtpPeer
-	from string
-	to   []string
+	peer   *smtpPeer
+	from   string
+	to     []string
+	authed bool
+}
+
+func (s *smtpSession) AuthMechanisms() []string {
+	if s.peer.user == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (s *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, password string) error {
+		if user != s.peer.user || password != s.peer.password {
+			return smtp.ErrAuthFailed
+		}
+		s.authed = true
+		return nil
+	}), nil
 }
 
 func (s *smtpSession) Reset()        { s.from, s.to = "", nil }
 func (s *smtpSession) Logout() error { return nil }
 
 func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if s.peer.user != "" && !s.authed {
+		return smtp.ErrAuthRequired
+	}
 	s.from = from
 	return nil
 }
