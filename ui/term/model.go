@@ -76,6 +76,7 @@ type Model struct {
 	open    func(url string) error
 	station string // base URL of the web UI, no trailing slash
 	title   string
+	present bool
 
 	alerts   []Alert
 	filter   string
@@ -103,6 +104,9 @@ type Options struct {
 	StationURL string
 	// Title is shown on the first line (the station, the person).
 	Title string
+	// Present says the station holds the person's email/SMS/XMPP while
+	// this client runs; the view says so.
+	Present bool
 }
 
 // NewModel returns the view with no alerts, waiting for the first
@@ -113,6 +117,7 @@ func NewModel(o Options) Model {
 		open:    o.Open,
 		station: strings.TrimRight(o.StationURL, "/"),
 		title:   o.Title,
+		present: o.Present,
 		width:   80,
 		height:  24,
 	}

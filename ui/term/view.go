@@ -29,6 +29,9 @@ func (m Model) View() string {
 	}
 	v := m.view()
 	head = append(head, fmt.Sprintf("%s · %d shown", title, len(v)))
+	if m.present && m.conn.Connected {
+		head = append(head, "your email/SMS/XMPP waits while this runs; urgent alerts go out if left unacknowledged")
+	}
 	if !m.conn.Connected {
 		if m.conn.Err != nil {
 			msg := fmt.Sprintf("!! DISCONNECTED: %v", m.conn.Err)
