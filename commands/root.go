@@ -15,6 +15,11 @@ func subcommands(env *Env) []*cobra.Command {
 	return []*cobra.Command{
 		newSendCommand(env),
 		newServeCommand(env),
+		newAckCommand(env),
+		newUnackCommand(env),
+		newClearCommand(env),
+		newTokenCommand(env),
+		newPasswdCommand(env),
 		newVersionCommand(env),
 		newCompletionCommand(env),
 		newManCommand(env),
