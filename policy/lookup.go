@@ -1,0 +1,26 @@
+package policy
+
+// SenderKey returns the secret that source must sign its updates with:
+// that of the first sender_key whose sources globs match it. required is
+// false when no sender_key names the source (unsigned updates accepted).
+func (p *Policy) SenderKey(source string) (key []byte, required bool) {
+	for _, k := range p.SenderKeys {
+		for _, g := range k.Sources {
+			if globMatch(g, source) {
+				return k.Secret, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// PersonByUnixUser returns the person whose unix_user is name (by default
+// a person's own name), or nil.
+func (p *Policy) PersonByUnixUser(name string) *Person {
+	for _, n := range sortedKeys(p.People) {
+		if ps := p.People[n]; ps.UnixUser == name {
+			return ps
+		}
+	}
+	return nil
+}
