@@ -18,6 +18,7 @@ func subcommands(env *Env) []*cobra.Command {
 		newAckCommand(env),
 		newUnackCommand(env),
 		newClearCommand(env),
+		newClientCommand(env),
 		newTokenCommand(env),
 		newPasswdCommand(env),
 		newVersionCommand(env),

@@ -1,0 +1,276 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/ui"
+	"github.com/mauve-alert/mauve/wire"
+)
+
+// clientMailbox is a real SMTP server on loopback that keeps what it gets.
+type clientMailbox struct {
+	mu   sync.Mutex
+	msgs []string
+	addr string
+}
+
+func startClientMailbox(t *testing.T) *clientMailbox {
+	t.Helper()
+	mb := &clientMailbox{}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.addr = ln.Addr().String()
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &clientMailSession{mb: mb}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = srv.Serve(ln) })
+	t.Cleanup(func() { srv.Close(); wg.Wait() })
+	return mb
+}
+
+func (mb *clientMailbox) count() int {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	return len(mb.msgs)
+}
+
+type clientMailSession struct{ mb *clientMailbox }
+
+func (s *clientMailSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *clientMailSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *clientMailSession) Reset()                               {}
+func (s *clientMailSession) Logout() error                        { return nil }
+func (s *clientMailSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.mb.mu.Lock()
+	s.mb.msgs = append(s.mb.msgs, string(b))
+	s.mb.mu.Unlock()
+	return nil
+}
+
+// fakeClock is the worker's clock: it moves only when the test says.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []fakeWaiter
+}
+
+type fakeWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, fakeWaiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if w.at.After(c.now) {
+			kept = append(kept, w)
+			continue
+		}
+		w.ch <- c.now
+	}
+	c.waiters = kept
+}
+
+// clientStation is a station assembled in-process from the real store,
+// policy, notify worker, presence registry and HTTP server.
+type clientStation struct {
+	url   string
+	token string
+	store *store.Store
+	pres  *ui.PresenceRegistry
+	mail  *clientMailbox
+	clock *fakeClock
+}
+
+const clientStationHCL = `
+station {
+  name = "test"
+  url  = "http://127.0.0.1"
+}
+email {
+  from   = "mauve@example.com"
+  server = "%s"
+  tls    = "none"
+}
+person "johnny" {
+  email = "johnny@example.com"
+  all   = [email]
+}
+alert_group "everything" {
+  level = urgent
+  notify "johnny" {
+    every = "1h"
+  }
+}
+`
+
+var clientT0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+
+func startClientStation(t *testing.T, hold time.Duration) *clientStation {
+	t.Helper()
+	mail := startClientMailbox(t)
+	pol, diags := policy.Parse(fmt.Appendf(nil, clientStationHCL, mail.addr), "client.hcl", func(string) string { return "" })
+	if diags.HasErrors() {
+		t.Fatalf("policy: %v", diags)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "mauve.db"), store.Options{Decider: pol, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: clientT0}
+	pres, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st, Hold: hold, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chans, err := notify.NewChannels(pol, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := notify.NewWorker(notify.WorkerOptions{
+		Outbox: st, Policy: func() *policy.Policy { return pol }, Channels: func() map[string]notify.Channel { return chans },
+		Clock: clock, Presence: pres, Poll: time.Hour,
+	})
+	srv, err := ui.NewServer(ui.Options{Store: st, Policy: func() *policy.Policy { return pol }, Presence: pres, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := st.CreateToken("johnny", "client", clientT0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = w.Run(ctx) })
+	wg.Go(func() { _ = srv.Serve(ctx, ln) })
+	t.Cleanup(func() { cancel(); wg.Wait(); st.Close() })
+	return &clientStation{url: "http://" + ln.Addr().String(), token: token, store: st, pres: pres, mail: mail, clock: clock}
+}
+
+func (s *clientStation) raise(t *testing.T, id string) {
+	t.Helper()
+	up := wire.Update{Source: "core-router", Alerts: []wire.Alert{{ID: id, RaiseTime: s.clock.Now(), Summary: "BGP session down"}}}
+	if err := s.store.Apply(context.Background(), []store.Received{{Update: up, ReceivedAt: s.clock.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls a condition of a real peer, for at most 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// held reports whether the alert's notification waits in the outbox for
+// later (the worker held it for the live client) rather than being due.
+func (s *clientStation) held(t *testing.T, id string) bool {
+	t.Helper()
+	now := s.clock.Now()
+	rows, err := s.store.DueNotifications(now.Add(24*time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.AlertID == id && r.NextAttempt.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// syncBuffer is the client's stdout.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startJSONClient runs `mauve client --json --present` against the
+// station until the returned stop is called.
+func startJSONClient(t *testing.T, s *clientStation) (out *syncBuffer, stop func()) {
+	t.Helper()
+	out = &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var runErr error
+	wg.Go(func() {
+		runErr = runClient(ctx, &clientOptions{server: s.url, token: s.token, json: true, present: true, minWait: 50 * time.Millisecond},
+			clientIO{out: out, errOut: io.Discard, getenv: func(string) string { return "" }, configDir: func() (string, error) { return t.TempDir(), nil }})
+	})
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		wg.Wait()
+		if runErr != nil {
+			t.Errorf("client: %v", runErr)
+		}
+	}
+	t.Cleanup(stop)
+	waitFor(t, "the client to be present", func() bool { return s.pres.IsPresent("johnny") })
+	return out, stop
+}
