@@ -81,7 +81,7 @@ func ParseDestination(s string) (Destination, error) {
 	if a, err := netip.ParseAddr(host); err == nil {
 		d = Destination{Addr: a}
 	}
-	if port != "" {
+	if strings.Contains(s, ":") {
 		p, err := strconv.ParseUint(port, 10, 16)
 		if err != nil || p == 0 {
 			return bad(fmt.Sprintf("port %q is not a number from 1 to 65535", port))
