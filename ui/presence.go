@@ -67,6 +67,10 @@ type PresenceOptions struct {
 	// unacknowledged before normal delivery resumes; 0 means
 	// DefaultClientHold. Less urgent alerts are held while the client stays.
 	Hold time.Duration
+	// HoldFrom, when set, is asked for the hold time at each decision
+	// instead of Hold, so a policy reload (station client_hold) takes
+	// effect at once; a result of 0 means DefaultClientHold.
+	HoldFrom func() time.Duration
 	// Now is the clock for Join and List; nil means time.Now.
 	Now func() time.Time
 }
@@ -85,6 +89,7 @@ type Present struct {
 type PresenceRegistry struct {
 	alerts  PresenceAlerts
 	hold    time.Duration
+	holdFn  func() time.Duration
 	now     func() time.Time
 	changed chan struct{}
 
@@ -118,6 +123,7 @@ func NewPresenceRegistry(o PresenceOptions) (*PresenceRegistry, error) {
 	p := &PresenceRegistry{
 		alerts:  o.Alerts,
 		hold:    o.Hold,
+		holdFn:  o.HoldFrom,
 		now:     o.Now,
 		changed: make(chan struct{}, 1),
 		clients: map[string]map[uint64]client{},
@@ -131,6 +137,17 @@ func NewPresenceRegistry(o PresenceOptions) (*PresenceRegistry, error) {
 		p.now = time.Now
 	}
 	return p, nil
+}
+
+// holdTime is the hold time in force.
+func (p *PresenceRegistry) holdTime() time.Duration {
+	if p.holdFn != nil {
+		if d := p.holdFn(); d > 0 {
+			return d
+		}
+		return DefaultClientHold
+	}
+	return p.hold
 }
 
 // Join records that person has a live client connected, described by agent

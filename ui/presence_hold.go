@@ -76,10 +76,11 @@ func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Ti
 		p.held[n.ID] = row
 		p.latest[ha] = n.ID
 	}
+	period := p.holdTime()
 	if n.Level != "urgent" {
-		return true, now.Add(p.hold)
+		return true, now.Add(period)
 	}
-	deadline := row.first.Add(p.hold)
+	deadline := row.first.Add(period)
 	if !now.Before(deadline) {
 		p.forgetLocked(n.ID)
 		return false, time.Time{}

@@ -120,6 +120,19 @@ func TestPresence_NewsAndSupersededAreDone(t *testing.T) {
 	checkHold(t, p, row(2, store.EventRaised, "normal"), p0.Add(5*time.Minute), holdWant{true, time.Time{}})
 }
 
+// The hold time follows the policy in force (station client_hold).
+func TestPresence_HoldFromPolicy(t *testing.T) {
+	hold := time.Minute
+	p, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: presenceStore(t), HoldFrom: func() time.Duration { return hold }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Join("johnny", "")()
+	checkHold(t, p, row(1, store.EventRaised, "urgent"), p0, holdWant{true, p0.Add(time.Minute)})
+	hold = 0 // unset: the default
+	checkHold(t, p, row(2, store.EventRaised, "normal"), p0, holdWant{true, p0.Add(ui.DefaultClientHold)})
+}
+
 func TestPresence_List(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
