@@ -86,3 +86,15 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Counts returns how many of diags are errors and how many are warnings.
+func Counts(diags hcl.Diagnostics) (errors, warnings int) {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errors++
+		} else {
+			warnings++
+		}
+	}
+	return errors, warnings
+}
