@@ -15,6 +15,7 @@ func subcommands(env *Env) []*cobra.Command {
 	return []*cobra.Command{
 		newSendCommand(env),
 		newServeCommand(env),
+		newConfigCommand(env),
 		newAckCommand(env),
 		newUnackCommand(env),
 		newClearCommand(env),
