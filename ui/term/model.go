@@ -19,9 +19,9 @@ type Alert struct {
 	Summary           string    `json:"summary"`
 	Level             string    `json:"level"` // urgent, normal, low
 	State             string    `json:"state"` // raised, acknowledged, cleared
-	RaisedAt          time.Time `json:"raised_at"`
+	RaisedAt          time.Time `json:"raised_at,omitzero"`
 	AcknowledgedBy    string    `json:"acknowledged_by,omitempty"`
-	AcknowledgedUntil time.Time `json:"acknowledged_until"`
+	AcknowledgedUntil time.Time `json:"acknowledged_until,omitzero"`
 	// AckDefault is the group's acknowledgement time, offered by default;
 	// zero when the station did not say.
 	AckDefault time.Duration `json:"-"`
