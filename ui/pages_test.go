@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -37,6 +38,35 @@ type pagesStation struct {
 
 const pagesPassword = "mauve-pages"
 
+// pagesPolicy is the test station's configuration; %s is johnny's bcrypt
+// hash. Core routers are urgent, disk-* checks low, the rest normal.
+const pagesPolicy = `
+station {
+  name                = "test"
+  timezone            = "Europe/London"
+  max_acknowledgement = "2d"
+}
+person "johnny" {
+  password = "%s"
+  all      = [log]
+}
+alert_group "core" {
+  level                = urgent
+  includes             = source == "core-router"
+  acknowledgement_time = "1h"
+  notify "johnny" {
+    every = "15m"
+  }
+}
+alert_group "disks" {
+  level    = low
+  includes = glob("disk-*", id)
+}
+alert_group "default" {
+  level = normal
+}
+`
+
 func newPagesStation(tb testing.TB) *pagesStation {
 	tb.Helper()
 	london, err := time.LoadLocation("Europe/London")
@@ -48,12 +78,12 @@ func newPagesStation(tb testing.TB) *pagesStation {
 		tb.Fatal(err)
 	}
 	st := &pagesStation{tb: tb, now: time.Date(2026, 11, 25, 10, 0, 0, 0, london)}
-	st.pol = &policy.Policy{
-		Station: policy.Station{Name: "test", Location: london, MaxAcknowledgement: 48 * time.Hour},
-		People:  map[string]*policy.Person{"johnny": {Name: "johnny", Password: string(hash)}},
-		Groups:  []*policy.Group{{Name: "default", Level: policy.Normal, AcknowledgementTime: time.Hour}},
+	pol, diags := policy.Parse([]byte(fmt.Sprintf(pagesPolicy, hash)), "pages.hcl", func(string) string { return "" })
+	if diags.HasErrors() {
+		tb.Fatalf("test policy: %s", policy.FormatDiagnostics(diags))
 	}
-	st.store, err = store.Open(filepath.Join(tb.TempDir(), "mauve.db"), store.Options{})
+	st.pol = pol
+	st.store, err = store.Open(filepath.Join(tb.TempDir(), "mauve.db"), store.Options{Decider: pol})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -222,7 +252,8 @@ func TestPages_AlertList(t *testing.T) {
 		name, query   string
 		want, wantNot []string
 	}{
-		{"default shows raised", "/", []string{"BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-normal"`}, []string{"was broken"}},
+		{"default shows raised", "/", []string{"BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-urgent"`, `data-testid="level-normal"`}, []string{"was broken"}},
+		{"level filter", "/?level=urgent", []string{"BGP session down"}, []string{"disk 95% full"}},
 		{"search", "/?q=bgp", []string{"BGP session down"}, []string{"disk 95% full"}},
 		{"search is case-insensitive on subject", "/?q=WEB1", []string{"disk 95% full"}, []string{"BGP session down"}},
 		{"source filter", "/?source=web1", []string{"disk 95% full"}, []string{"BGP session down"}},

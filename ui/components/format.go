@@ -86,6 +86,14 @@ func Span(d time.Duration) string {
 	}
 }
 
+// ago is Age as a phrase: "just now", "12m ago".
+func ago(now, t time.Time) string {
+	if a := Age(now, t); a != "now" {
+		return a + " ago"
+	}
+	return "just now"
+}
+
 // When writes t as briefly as is unambiguous seen from now: "14:05" today,
 // "Mon 14:05" within a week, "2 Jan 14:05" this year, else with the year.
 // t is shown in now's zone.

@@ -61,7 +61,7 @@
       if (checked[i.value]) { i.checked = true; }
       if (activeValue !== null && i.value === activeValue) { i.focus(); }
     });
-    say("Live: updated " + new Date().toLocaleTimeString());
+    say("Live");
   }
 
   var es = new EventSource("/api/v1/events");
