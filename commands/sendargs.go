@@ -79,6 +79,8 @@ var negativeTime = regexp.MustCompile(`^-[0-9]+[smhd]?$`)
 
 // errNoAlerts is the classic complaint about a command line with nothing to
 // send, capitalised as classic printed it.
+//
+//lint:ignore ST1005 classic mauvesend's message, which scripts may match
 var errNoAlerts = errors.New("No alerts specified (start one with -i ID, or give -p alone to clear every alert of this source)")
 
 // parseSendArgs parses a `mauve send` command line (without the command
