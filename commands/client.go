@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	xterm "golang.org/x/term"
 
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
@@ -88,7 +89,7 @@ change (waybar, i3blocks).`,
 	f.StringVar(&o.config, "config", "/etc/mauve/mauve.hcl", "station config naming the unix socket, used when no server is given")
 	f.BoolVar(&o.once, "once", false, "print the current alerts and exit")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per change, for status bars")
-	f.BoolVar(&o.present, "present", true, "hold my email/SMS/XMPP while this client runs (default: on, off with --once or --json)")
+	f.BoolVar(&o.present, "present", true, "hold my email/SMS/XMPP while this client runs (not by default with --once or --json)")
 	f.BoolVar(&o.desktop, "desktop", true, "show desktop notifications of new alerts (D-Bus)")
 	f.DurationVar(&o.minWait, "retry", time.Second, "first wait before reconnecting; doubles up to 30s")
 	return cmd
@@ -110,6 +111,9 @@ func runClient(ctx context.Context, o *clientOptions, cio clientIO) error {
 		return term.PrintOnce(cio.out, as, time.Now())
 	case o.json:
 		return explainClientError(term.StreamJSON(ctx, cio.out, src, follow), station)
+	}
+	if f, ok := cio.out.(*os.File); ok && !xterm.IsTerminal(int(f.Fd())) {
+		return errors.New("standard output is not a terminal: use --once to print the alerts, or --json to stream them")
 	}
 	// Check the credentials before taking over the terminal.
 	me, err := c.Me(ctx)
