@@ -73,8 +73,8 @@ func (p *Policy) countHours(now time.Time, d time.Duration, limit time.Time, cou
 	y, m, dd := local.Date()
 	for k := 0; ; k++ {
 		day := time.Date(y, m, dd+k, 12, 0, 0, 0, loc)
-		if time.Date(y, m, dd+k, 0, 0, 0, 0, loc).After(limit) {
-			return limit
+		if k > 400 || time.Date(y, m, dd+k, 0, 0, 0, 0, loc).After(limit) {
+			return limit // no such hours within reach (or within a year)
 		}
 		if !countsDay(day) {
 			continue

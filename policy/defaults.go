@@ -34,7 +34,7 @@ func DefaultFor(host string) *Policy {
 		Location: time.Local,
 		Channels: map[Level][]string{Urgent: {"log"}, Normal: {"log"}, Low: {"log"}},
 	}
-	return &Policy{
+	p := &Policy{
 		Station: Station{
 			Name:               host,
 			Database:           DefaultDatabase,
@@ -65,4 +65,6 @@ func DefaultFor(host string) *Policy {
 		regexps:       map[string]*regexp.Regexp{},
 		nameDefaulted: true,
 	}
+	p.includesFuncs = p.newIncludesFuncs()
+	return p
 }

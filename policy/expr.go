@@ -61,16 +61,26 @@ func (e *evalEnv) includesContext() *hcl.EvalContext {
 				"detail":     cty.StringVal(e.a.Detail),
 				"importance": cty.NumberUIntVal(uint64(e.a.Importance)),
 			},
-			Functions: map[string]function.Function{
-				"glob":    boolFunc2("pattern", "s", func(p, s string) (bool, error) { return globMatch(p, s), nil }),
-				"matches": boolFunc2("regexp", "s", e.matches),
-				"in_list": boolFunc2("list", "s", e.inList),
-				"lower":   stdlib.LowerFunc,
-				"upper":   stdlib.UpperFunc,
-			},
+			Functions: e.p.includesFuncs,
+		}
+		if e.inc.Functions == nil {
+			e.inc.Functions = e.p.newIncludesFuncs()
 		}
 	}
 	return e.inc
+}
+
+// newIncludesFuncs builds the functions of includes expressions. They
+// depend on the policy only, so a loaded policy builds them once.
+func (p *Policy) newIncludesFuncs() map[string]function.Function {
+	e := &evalEnv{p: p}
+	return map[string]function.Function{
+		"glob":    boolFunc2("pattern", "s", func(p, s string) (bool, error) { return globMatch(p, s), nil }),
+		"matches": boolFunc2("regexp", "s", e.matches),
+		"in_list": boolFunc2("list", "s", e.inList),
+		"lower":   stdlib.LowerFunc,
+		"upper":   stdlib.UpperFunc,
+	}
 }
 
 // duringContext is the context of during expressions.

@@ -55,6 +55,7 @@ func Parse(src []byte, filename string, getenv func(string) string) (*Policy, hc
 	l.p.People = map[string]*Person{}
 	l.p.Groups = nil
 	l.p.regexps = map[string]*regexp.Regexp{}
+	l.p.includesFuncs = l.p.newIncludesFuncs()
 	l.ctx = &hcl.EvalContext{Functions: map[string]function.Function{"env": l.envFunc()}}
 
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)

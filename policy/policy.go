@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Policy is a loaded configuration: the station settings, the channels and
@@ -29,4 +30,5 @@ type Policy struct {
 	regexps       map[string]*regexp.Regexp // matches() patterns written as literals
 	nameDefaulted bool                      // Station.Name was not written
 	src           []byte                    // the file, to show expressions as written
+	includesFuncs map[string]function.Function
 }
