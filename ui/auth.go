@@ -53,6 +53,11 @@ var errNoCredentials = errors.New("log in: send a session cookie, an Authorizati
 // header (only when the policy names one), a bearer token, HTTP Basic, or
 // the session cookie. A credential that is present but wrong is an error;
 // it does not fall through to the next kind.
+//
+// The trusted header is believed from anyone who can reach the listener:
+// set station.trusted_header only when the HTTP listener is reachable by
+// the authenticating proxy alone (e.g. it listens on 127.0.0.1), and have
+// the proxy overwrite the header.
 func (s *Server) authenticate(r *http.Request) (principal, error) {
 	p := s.policy()
 	now := s.now()
@@ -155,13 +160,8 @@ func (s *Server) pageAuth(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r.WithContext(withPrincipal(r.Context(), p)))
 			return
 		}
-		var ae *apiError
-		if errors.As(err, &ae) && ae.status != http.StatusUnauthorized {
-			s.writeError(w, r, err)
-			return
-		}
-		if !errors.Is(err, errNoCredentials) && ae == nil {
-			s.writeError(w, r, err)
+		if status, _ := statusOf(err); status != http.StatusUnauthorized {
+			s.writeError(w, r, err) // throttled, forbidden, or the server's fault
 			return
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
