@@ -143,7 +143,11 @@ type PeopleList struct {
 	Name    string
 	Members []string // as written: persons or other lists
 	People  []string // expanded: every person once, in first-seen order
-	Range   hcl.Range
+	// Every and During are defaults for notify blocks that name this list
+	// and leave them out (zero and nil: none).
+	Every  time.Duration
+	During hcl.Expression
+	Range  hcl.Range
 }
 
 // SubjectList is one subjects "name" block: host names, globs ("*" within

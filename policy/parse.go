@@ -114,6 +114,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 		l.decodePeopleList(b)
 	}
 	l.expandLists()
+	l.checkListDefaults()
 	for _, b := range byType["subjects"] {
 		l.decodeSubjects(b)
 	}

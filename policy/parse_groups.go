@@ -62,21 +62,25 @@ func (l *loader) decodeNotify(b *hcl.Block) *NotifyBlock {
 	case l.p.People[n.Target] != nil:
 		n.People = []string{n.Target}
 	case l.p.Lists[n.Target] != nil:
-		n.People = l.p.Lists[n.Target].People
+		pl := l.p.Lists[n.Target]
+		n.People = pl.People
+		n.Every, n.During = pl.Every, pl.During
 	default:
 		l.diags = append(l.diags, errorAt(b.LabelRanges[0], "Unknown person or list",
 			"notify %q names no person and no people list.%s", n.Target, suggest(n.Target, l.personAndListNames())))
 	}
-	l.duration(c.Attributes, "every", &n.Every)
-	if n.Every < 0 {
-		l.diags = append(l.diags, errorAt(c.Attributes["every"].Expr.Range(), "Invalid duration", "every must not be negative"))
-	} else if n.Every > 0 && n.Every < time.Minute {
-		l.diags = append(l.diags, errorAt(c.Attributes["every"].Expr.Range(), "Invalid duration", "every must be at least 1m"))
-	}
+	l.every(c.Attributes, &n.Every)
 	if a, ok := c.Attributes["during"]; ok && l.checkExpr(a.Expr, "during", nil, duringFunctions) {
 		n.During = a.Expr
 	}
 	return n
+}
+
+// every decodes a reminder pace: "0" (none) or at least a minute.
+func (l *loader) every(as hcl.Attributes, dst *time.Duration) {
+	if l.duration(as, "every", dst) && *dst > 0 && *dst < time.Minute {
+		l.diags = append(l.diags, errorAt(as["every"].Expr.Range(), "Invalid duration", "every must be at least 1m (or \"0\" for no reminders)"))
+	}
 }
 
 // checkExpr checks an includes or during expression at load: every

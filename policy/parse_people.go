@@ -228,7 +228,7 @@ func (l *loader) suppressRules(a *hcl.Attribute) []SuppressRule {
 	return rules
 }
 
-var peopleSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "members", Required: true}}}
+var peopleSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "members", Required: true}, {Name: "every"}, {Name: "during"}}}
 
 func (l *loader) decodePeopleList(b *hcl.Block) {
 	c := l.content(b.Body, peopleSchema)
@@ -237,6 +237,10 @@ func (l *loader) decodePeopleList(b *hcl.Block) {
 		return
 	}
 	l.strList(c.Attributes, "members", &pl.Members)
+	l.every(c.Attributes, &pl.Every)
+	if a, ok := c.Attributes["during"]; ok {
+		pl.During = a.Expr // checked once the lists are known (decodeListDefaults)
+	}
 	l.p.Lists[pl.Name] = pl
 }
 
@@ -289,6 +293,17 @@ func (l *loader) expandList(name string, state map[string]int, path []string) []
 	state[name] = 2
 	pl.People = out
 	return out
+}
+
+// checkListDefaults checks the during of every people list, once every
+// list is known (a during may call no_one_in on any of them).
+func (l *loader) checkListDefaults() {
+	for _, n := range sortedKeys(l.p.Lists) {
+		pl := l.p.Lists[n]
+		if pl.During != nil && !l.checkExpr(pl.During, "during", nil, duringFunctions) {
+			pl.During = nil
+		}
+	}
 }
 
 // personAndListNames lists every person and people list name, sorted.

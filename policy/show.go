@@ -78,7 +78,15 @@ func (p *Policy) Show(w io.Writer) error {
 		fmt.Fprintf(b, "}\n")
 	}
 	for _, n := range sortedKeys(p.Lists) {
-		fmt.Fprintf(b, "\npeople %q {\n  members = %s  # %s\n}\n", n, quoteList(p.Lists[n].Members), strings.Join(p.Lists[n].People, ", "))
+		pl := p.Lists[n]
+		fmt.Fprintf(b, "\npeople %q {\n  members = %s  # %s\n", n, quoteList(pl.Members), strings.Join(pl.People, ", "))
+		if pl.Every != 0 {
+			fmt.Fprintf(b, "  every   = %q\n", FormatDuration(pl.Every))
+		}
+		if pl.During != nil {
+			fmt.Fprintf(b, "  during  = %s\n", p.source(pl.During))
+		}
+		fmt.Fprintf(b, "}\n")
 	}
 	for _, n := range sortedKeys(p.Subjects) {
 		fmt.Fprintf(b, "\nsubjects %q {\n  members = %s\n}\n", n, quoteList(p.Subjects[n].Members))

@@ -72,6 +72,20 @@ alert_group "web" {
   }
 }
 
+people "escalation" {
+  members = ["bob"]
+  every   = "2h"
+  during  = unacknowledged("30m") && !no_one_in("day")
+}
+
+alert_group "escalated" {
+  includes = source == "db"
+  notify "escalation" {}
+  notify "escalation" {
+    every = "4h"
+  }
+}
+
 alert_group "default" {
   level = low
   notify "day" {

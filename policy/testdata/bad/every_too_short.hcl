@@ -1,0 +1,8 @@
+person "p" {
+  all = [log]
+}
+
+people "team" {
+  members = ["p"]
+  every   = "30s"
+}
