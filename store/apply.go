@@ -96,7 +96,9 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	if err != nil {
 		return err
 	}
-	before := cloneAlert(a)
+	// A shallow copy is enough: nothing below changes the elements of
+	// a's slices in place (they are replaced or appended to).
+	before := a
 	if !exists {
 		a = Alert{Source: source, ID: id, CreatedAt: now, UpdatedAt: now}
 	}
@@ -164,18 +166,23 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 		// Neither raised nor cleared yet: both are in the future.
 		a.State = StateCleared
 		kind, text = EventScheduled, "first heard of, scheduled, from "+source
-	case contentChanged:
-		kind, text = EventUpdated, "updated by "+source
 	}
 	// suppress_until is taken only on a change of state, and never
 	// shortens a suppression already running.
 	if (kind == EventRaised || kind == EventCleared) && !wa.SuppressUntil.IsZero() && !before.SuppressUntil.After(now) {
 		a.SuppressUntil = wa.SuppressUntil
 	}
-	if kind != "" {
+	switch {
+	case kind != "":
 		if err := t.event(before, &a, kind, source, text); err != nil {
 			return err
 		}
+	case contentChanged:
+		// A new summary or detail is not an event: monitors put figures
+		// in summaries that change with every update. Live views still
+		// hear of it.
+		a.UpdatedAt = now
+		t.announce(Change{Event: EventUpdated, Before: before, After: a, Actor: source, Now: now})
 	}
 	if !exists {
 		return t.save(nil, &a)

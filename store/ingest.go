@@ -183,10 +183,12 @@ func (in *Ingest) take(buf []Received) []Received {
 // still queued and returns. Handle drops updates that arrive after.
 func (in *Ingest) Run(ctx context.Context) error {
 	var batch []Received
+	// A batch taken from the queue is committed even when ctx ends
+	// meanwhile: stopping means draining, not dropping.
+	drain := context.WithoutCancel(ctx)
 	for {
 		select {
 		case <-ctx.Done():
-			drain := context.WithoutCancel(ctx)
 			for {
 				batch = in.take(batch[:0])
 				if len(batch) == 0 {
@@ -210,7 +212,7 @@ func (in *Ingest) Run(ctx context.Context) error {
 			if len(batch) == 0 {
 				break
 			}
-			in.commit(ctx, batch)
+			in.commit(drain, batch)
 		}
 	}
 }
@@ -220,10 +222,10 @@ func (in *Ingest) Run(ctx context.Context) error {
 func (in *Ingest) commit(ctx context.Context, batch []Received) {
 	start := in.opts.Now()
 	err := in.s.Apply(ctx, batch)
-	if err != nil && ctx.Err() == nil {
+	if err != nil {
 		in.opts.Logger.Error("commit failed; retrying once", "updates", len(batch), "err", err)
 		time.Sleep(100 * time.Millisecond)
-		err = in.s.Apply(context.WithoutCancel(ctx), batch)
+		err = in.s.Apply(ctx, batch)
 	}
 	if err != nil {
 		in.droppedFail.Add(uint64(len(batch)))

@@ -39,6 +39,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	subs    map[int]chan Change
+	nsubs   atomic.Int32
 	nextSub int
 
 	outboxCh chan struct{}
@@ -194,6 +195,7 @@ func (s *Store) Subscribe() (<-chan Change, func()) {
 	id := s.nextSub
 	s.nextSub++
 	s.subs[id] = ch
+	s.nsubs.Store(int32(len(s.subs)))
 	s.mu.Unlock()
 	var once sync.Once
 	return ch, func() {
@@ -203,6 +205,7 @@ func (s *Store) Subscribe() (<-chan Change, func()) {
 				delete(s.subs, id)
 				close(ch)
 			}
+			s.nsubs.Store(int32(len(s.subs)))
 			s.mu.Unlock()
 		})
 	}
@@ -220,7 +223,7 @@ func (s *Store) Wake() <-chan struct{} { return s.wakeCh }
 // update runs fn in one write transaction stamped with now, then, after
 // the commit, tells subscribers, the outbox reader and the scheduler.
 func (s *Store) update(now time.Time, fn func(t *txn) error) error {
-	t := &txn{s: s, now: now, minDue: math.MaxInt64}
+	t := &txn{s: s, now: now, minDue: math.MaxInt64, subscribed: s.nsubs.Load() > 0}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t.bind(tx)
 		return fn(t)

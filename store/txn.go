@@ -19,13 +19,19 @@ type txn struct {
 
 	alerts, events, alertEvents, due, outbox *bolt.Bucket
 
-	changes  []Change
-	notified bool  // outbox rows written
-	minDue   int64 // earliest due time written, unix nanoseconds
-	raised   int
-	cleared  int
+	changes    []Change
+	subscribed bool  // someone is subscribed: keep changes
+	notified   bool  // outbox rows written
+	minDue     int64 // earliest due time written, unix nanoseconds
+	raised     int
+	cleared    int
 
 	buf []byte // scratch encoding buffer; never handed to bbolt
+
+	// The record last loaded or saved, so save need not look it up again.
+	// bbolt's slices stay valid for the transaction: pages are copied on
+	// write, and a Put replaces a value rather than changing it.
+	lastKey, lastRaw []byte
 }
 
 func (t *txn) bind(tx *bolt.Tx) {
@@ -42,7 +48,17 @@ func (t *txn) bind(tx *bolt.Tx) {
 
 // load returns the stored alert, or ok=false when there is none.
 func (t *txn) load(k Key) (Alert, bool, error) {
-	return loadAlert(t.alerts, k)
+	key := alertKey(k)
+	v := t.alerts.Get(key)
+	t.lastKey, t.lastRaw = key, v
+	if v == nil {
+		return Alert{}, false, nil
+	}
+	a, err := decodeAlert(v)
+	if err != nil {
+		return Alert{}, false, &CorruptError{Bucket: string(bucketAlerts), Key: k.String(), Err: err}
+	}
+	return a, true, nil
 }
 
 func loadAlert(b *bolt.Bucket, k Key) (Alert, bool, error) {
@@ -86,7 +102,11 @@ func (t *txn) save(before *Alert, after *Alert) error {
 	}
 	t.buf = appendAlert(t.buf[:0], after)
 	if before != nil {
-		if old := t.alerts.Get(k); bytes.Equal(old, t.buf) {
+		old := t.lastRaw
+		if !bytes.Equal(t.lastKey, k) {
+			old = t.alerts.Get(k)
+		}
+		if bytes.Equal(old, t.buf) {
 			return nil
 		}
 		if after.UpdatedAt.Equal(before.UpdatedAt) {
@@ -96,9 +116,11 @@ func (t *txn) save(before *Alert, after *Alert) error {
 		}
 	}
 	// bbolt keeps the value until commit: the scratch buffer is copied.
-	if err := t.alerts.Put(k, bytes.Clone(t.buf)); err != nil {
+	v := bytes.Clone(t.buf)
+	if err := t.alerts.Put(k, v); err != nil {
 		return fmt.Errorf("save alert %s: %w", after.Key(), err)
 	}
+	t.lastKey, t.lastRaw = k, v
 	return nil
 }
 
@@ -205,9 +227,19 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 		// Reminders stop on acknowledgement and on clear.
 		after.Reminders = nil
 	}
-	c.After = cloneAlert(*after)
-	t.changes = append(t.changes, c)
+	c.After = *after
+	t.announce(c)
 	return nil
+}
+
+// announce keeps a change for the subscribers, if there are any.
+func (t *txn) announce(c Change) {
+	if !t.subscribed {
+		return
+	}
+	c.Before = cloneAlert(c.Before)
+	c.After = cloneAlert(c.After)
+	t.changes = append(t.changes, c)
 }
 
 // queue writes notifications to the outbox.

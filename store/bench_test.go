@@ -1,0 +1,121 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire"
+)
+
+// benchUpdates returns n single-alert updates from 100 sources, cycling
+// over alerts alerts; with vary, each carries a new summary so that every
+// update really changes its alert (the worst case: every one is written).
+func benchUpdates(n, alerts int, vary bool) []store.Received {
+	out := make([]store.Received, n)
+	now := time.Now()
+	for i := range out {
+		a := i % alerts
+		summary := "disk is filling up"
+		if vary {
+			summary = fmt.Sprintf("disk is %d%% full", i)
+		}
+		out[i] = store.Received{ReceivedAt: now, Update: wire.Update{
+			Source: fmt.Sprintf("host%03d.example.com", a%100),
+			Alerts: []wire.Alert{{ID: fmt.Sprintf("check-%06d", a), Summary: summary}},
+		}}
+	}
+	return out
+}
+
+// BenchmarkApply commits batches of 4096 single-alert updates, each
+// changing its alert, into a store of 100,000 alerts, with fsync.
+func BenchmarkApply(b *testing.B) {
+	for _, batch := range []int{256, 4096} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			s, _ := mustOpen(b, store.Options{Decider: benchDecider{}, NoSync: os.Getenv("NOSYNC") != ""})
+			const alerts = 100000
+			ctx := context.Background()
+			seed := benchUpdates(alerts, alerts, false)
+			for i := 0; i < alerts; i += 8192 {
+				if err := s.Apply(ctx, seed[i:min(i+8192, alerts)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ups := benchUpdates(64*batch, alerts, true)
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				start := (i * batch) % len(ups)
+				if err := s.Apply(ctx, ups[start:start+batch]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "updates/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// BenchmarkIngest hands updates to an Ingest from 4 goroutines, as the
+// listener's readers do, and measures how many are committed a second.
+func BenchmarkIngest(b *testing.B) {
+	for _, vary := range []bool{false, true} {
+		b.Run(fmt.Sprintf("changing=%v", vary), func(b *testing.B) {
+			s, _ := mustOpen(b, store.Options{Decider: benchDecider{}})
+			ups := benchUpdates(100000, 100000, vary)
+			in := store.NewIngest(s, store.IngestOptions{})
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- in.Run(ctx) }()
+			const perLoop = 100000
+			b.ResetTimer()
+			for b.Loop() {
+				before := in.Stats().Accepted
+				var wg sync.WaitGroup
+				for r := range 4 {
+					wg.Go(func() {
+						for i := r; i < perLoop; i += 4 {
+							u := ups[i]
+							in.Handle(u.Update, from, time.Now())
+						}
+					})
+				}
+				wg.Wait()
+				for in.Stats().Accepted < before+perLoop {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			b.ReportMetric(float64(b.N*perLoop)/b.Elapsed().Seconds(), "updates/s")
+			b.ReportMetric(float64(in.Stats().LatencyP99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(0, "ns/op")
+			cancel()
+			<-done
+		})
+	}
+}
+
+// benchDecider decides as a small policy would: one group, one person told
+// of raises and clears, an hourly reminder while raised.
+type benchDecider struct{}
+
+func (benchDecider) Decide(c store.Change) store.Decision {
+	d := store.Decision{Group: "default", Level: "normal"}
+	switch c.Event {
+	case store.EventRaised, store.EventCleared:
+		d.Notifications = []store.Notification{{Person: "ops", Channels: []string{"log"}}}
+	}
+	if c.After.State == store.StateRaised {
+		d.Reminders = c.After.Reminders
+		if len(d.Reminders) == 0 {
+			d.Reminders = []store.Reminder{{At: c.Now.Add(time.Hour)}}
+		}
+	}
+	return d
+}
