@@ -283,3 +283,28 @@ func reminderAt(a store.Alert, block int) time.Time {
 	}
 	return time.Time{}
 }
+
+// A loaded policy is immutable: the store and the web UI may decide with
+// it from many goroutines at once (run with -race).
+func TestDecide_Concurrent(t *testing.T) {
+	p := reference(t)
+	now := mon(t, 10, 0)
+	done := make(chan store.Decision)
+	for i := range 8 {
+		go func() {
+			a := store.Alert{Source: "nagios", ID: "disk-x", Subject: "10.0.0.9", State: store.StateRaised, RaisedAt: now.Add(-time.Duration(i) * time.Hour)}
+			var d store.Decision
+			for range 50 {
+				d = p.Decide(store.Change{Event: store.EventRaised, After: a, Now: now})
+				p.GroupOf(a)
+				_, _ = p.AcknowledgeUntil(a, "2h", policy.CountWorking, now)
+			}
+			done <- d
+		}()
+	}
+	for range 8 {
+		if d := <-done; d.Group != "core-routers" {
+			t.Errorf("got group %q, want core-routers", d.Group)
+		}
+	}
+}
