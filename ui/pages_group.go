@@ -16,7 +16,8 @@ func groupAlerts(f components.ListFilter, alerts []store.Alert) components.Alert
 	q := strings.ToLower(f.Query)
 	byLevel := map[string]*components.LevelGroup{}
 	subjectAt := map[string]map[string]int{}
-	for _, a := range alerts {
+	for i := range alerts {
+		a := &alerts[i]
 		if f.State == "active" && a.State == store.StateCleared {
 			continue
 		}
@@ -59,7 +60,7 @@ func groupAlerts(f components.ListFilter, alerts []store.Alert) components.Alert
 
 // matches reports whether the lower-case query q occurs in an alert's
 // subject, summary, source or id, ignoring case.
-func matches(a store.Alert, q string) bool {
+func matches(a *store.Alert, q string) bool {
 	for _, s := range [...]string{a.Subject, a.Summary, a.Source, a.ID} {
 		if strings.Contains(strings.ToLower(s), q) {
 			return true

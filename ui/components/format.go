@@ -126,6 +126,14 @@ func Stamp(now, t time.Time) string {
 
 func machine(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// rowAge is how long an alert has been in its state, for the list.
+func rowAge(now time.Time, a *store.Alert) string {
+	if a.State == store.StateCleared {
+		return Age(now, a.ClearedAt)
+	}
+	return Age(now, a.RaisedAt)
+}
+
 func levelOf(a store.Alert) string {
 	switch a.Level {
 	case "urgent", "low":
@@ -163,7 +171,7 @@ func subjectOf(a store.Alert) string {
 	return a.Source
 }
 
-func summaryOf(a store.Alert) string {
+func summaryOf(a *store.Alert) string {
 	if a.Summary != "" {
 		return a.Summary
 	}

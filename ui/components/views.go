@@ -61,7 +61,7 @@ type LevelGroup struct {
 // SubjectGroup is the alerts of one subject within a level.
 type SubjectGroup struct {
 	Subject string
-	Alerts  []store.Alert
+	Alerts  []*store.Alert // pointers into the store's list: no copies
 }
 
 // ActionForm is what a person typed into an action form, to refill it
