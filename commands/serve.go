@@ -1,0 +1,109 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// serveOptions are the flags of `mauve serve`.
+type serveOptions struct {
+	config string
+	db     string
+	udp    []string
+	http   string
+	debug  bool
+
+	// ready, when set, is called with the started station (tests read its
+	// addresses from it).
+	ready func(*station)
+}
+
+func newServeCommand(env *Env) *cobra.Command {
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the alert station",
+		Long: `Run the alert station: receive updates over UDP, remember alerts in the
+database, tell people according to the config, and serve the web interface.
+
+Without --config the station runs on embedded defaults: UDP [::]:32741, web
+interface http://127.0.0.1:1288, state in ./mauve.db, one local person told
+through the log. Flags override the config file's station block.
+
+SIGTERM or SIGINT commits what was received and exits; SIGHUP reloads the
+config file (a bad file keeps the config in force and logs why).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), opts, env)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.config, "config", "", "config file (default: the embedded defaults)")
+	f.StringVar(&opts.db, "db", "", "database file (default: station.database, else ./mauve.db)")
+	f.StringArrayVar(&opts.udp, "udp", nil, "UDP address to receive updates on, repeatable (default: station.listen.udp)")
+	f.StringVar(&opts.http, "http", "", "address of the web interface and API (default: station.listen.http)")
+	f.BoolVar(&opts.debug, "debug", false, "log debug messages")
+	return cmd
+}
+
+// runServe runs a station until ctx is done or SIGTERM/SIGINT arrives,
+// reloading the config on SIGHUP.
+func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	level := slog.LevelInfo
+	if opts.debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	cfg := stationConfig{
+		ConfigPath: opts.config,
+		DB:         opts.db,
+		UDP:        opts.udp,
+		HTTP:       opts.http,
+		Logger:     log,
+		Getenv:     env.Getenv,
+		Hostname:   env.Hostname,
+		Now:        env.Now,
+	}
+	st, err := startStation(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if opts.ready != nil {
+		opts.ready(st)
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- st.wait(ctx) }()
+	var runErr error
+loop:
+	for {
+		select {
+		case <-hup:
+			if err := st.reload(); err != nil {
+				log.Error("config not reloaded", "err", err)
+			} else {
+				log.Info("config reloaded", "config", opts.config)
+			}
+		case runErr = <-stopped:
+			break loop
+		}
+	}
+	log.Info("station stopping: committing what was received")
+	if err := st.close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr == nil {
+		log.Info("station stopped")
+	}
+	return runErr
+}

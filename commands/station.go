@@ -1,0 +1,357 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/ui"
+	"github.com/mauve-alert/mauve/wire"
+)
+
+// stationConfig is what `mauve serve` was asked for: the config file and
+// the flags that override its station block.
+type stationConfig struct {
+	ConfigPath string   // "" = the embedded defaults
+	DB         string   // "" = station.database
+	UDP        []string // empty = station.listen.udp
+	HTTP       string   // "" = station.listen.http
+	Socket     *string  // nil = station.listen.socket; "" = none
+	Logger     *slog.Logger
+	Getenv     func(string) string
+	Hostname   func() (string, error)
+	Now        func() time.Time
+}
+
+// station is one running alert station: its parts, started in order and
+// stopped in reverse, and the addresses it listens on.
+type station struct {
+	cfg    stationConfig
+	log    *slog.Logger
+	now    func() time.Time
+	policy atomic.Pointer[policy.Policy]
+	chans  atomic.Pointer[map[string]notify.Channel]
+
+	store    *store.Store
+	ingest   *store.Ingest
+	listener *wire.Listener
+	udp      []net.PacketConn
+	http     net.Listener
+	socket   net.Listener
+
+	parts []*part // started parts, in start order
+}
+
+// part is one goroutine-owning component with its own context, so close
+// can stop them one by one in reverse order.
+type part struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// loadPolicy loads the config file, or builds the embedded defaults.
+func loadPolicy(cfg stationConfig) (*policy.Policy, error) {
+	if cfg.ConfigPath == "" {
+		host, _ := cfg.Hostname()
+		return policy.DefaultFor(host), nil
+	}
+	return policy.Load(cfg.ConfigPath, cfg.Getenv)
+}
+
+// decider asks whichever policy is in force, so a reload takes effect on
+// the next change.
+type decider struct{ p *atomic.Pointer[policy.Policy] }
+
+func (d decider) Decide(c store.Change) store.Decision { return d.p.Load().Decide(c) }
+
+// startStation assembles and starts a station: load the policy (a bad file
+// stops here, before the database is touched), open the store, postpone
+// what fell due while down, build the notify channels and worker, bind the
+// UDP sockets and the HTTP listener, then start everything. On error,
+// whatever was started is stopped again.
+func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error) {
+	p, err := loadPolicy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st := &station{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	st.policy.Store(p)
+	for _, w := range policyWarnings(p) {
+		st.log.Warn("config", "warning", w)
+	}
+	defer func() {
+		if err != nil {
+			st.close()
+		}
+	}()
+
+	dbPath := firstNonEmpty(cfg.DB, p.Station.Database, policy.DefaultDatabase)
+	st.store, err = store.Open(dbPath, store.Options{
+		Decider:       decider{&st.policy},
+		ExpireCleared: p.Station.ExpireCleared,
+	})
+	if err != nil {
+		return nil, err
+	}
+	start := st.now()
+	if p.Station.InitialSleep > 0 {
+		if err := st.store.Postpone(start.Add(p.Station.InitialSleep)); err != nil {
+			return nil, err
+		}
+	}
+	chans, err := notify.NewChannels(p, st.log)
+	if err != nil {
+		return nil, fmt.Errorf("notification channels: %w", err)
+	}
+	st.chans.Store(&chans)
+
+	udpAddrs := cfg.UDP
+	if len(udpAddrs) == 0 {
+		udpAddrs = p.Station.ListenUDP
+	}
+	for _, a := range udpAddrs {
+		c, err := net.ListenPacket("udp", a)
+		if err != nil {
+			return nil, fmt.Errorf("listen on UDP %s: %w", a, err)
+		}
+		st.udp = append(st.udp, c)
+	}
+	httpAddr := firstNonEmpty(cfg.HTTP, p.Station.ListenHTTP)
+	if httpAddr != "" {
+		if st.http, err = net.Listen("tcp", httpAddr); err != nil {
+			return nil, fmt.Errorf("listen on HTTP %s: %w", httpAddr, err)
+		}
+	}
+	sockPath := p.Station.ListenSocket
+	if cfg.Socket != nil {
+		sockPath = *cfg.Socket
+	}
+	if sockPath != "" {
+		if st.socket, err = ui.ListenSocket(sockPath); err != nil {
+			// mauve ack is a convenience; the station still runs.
+			st.log.Warn("no socket for mauve ack", "err", err)
+			st.socket = nil
+		}
+	}
+	return st, st.run(ctx)
+}
+
+// run builds the goroutine-owning parts and starts them, the store's
+// consumers first, the listeners last.
+func (st *station) run(ctx context.Context) error {
+	pol := st.policy.Load
+	st.ingest = store.NewIngest(st.store, store.IngestOptions{Logger: st.log})
+	st.start(ctx, "scheduler", store.NewScheduler(st.store, store.SchedulerOptions{Logger: st.log, Now: st.now}).Run)
+	st.start(ctx, "ingest", st.ingest.Run)
+
+	presence, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st.store, Now: st.now})
+	if err != nil {
+		return err
+	}
+	worker := notify.NewWorker(notify.WorkerOptions{
+		Outbox:   st.store,
+		Policy:   pol,
+		Channels: func() map[string]notify.Channel { return *st.chans.Load() },
+		Logger:   st.log,
+		Presence: presence,
+	})
+	st.start(ctx, "notify", worker.Run)
+
+	p := pol()
+	st.listener = wire.NewListener(st.udp, st.ingest.Handle, wire.ListenerOptions{
+		Logger:          st.log,
+		DuplicateWindow: p.Station.DuplicateWindow,
+		Keys:            func(source string) ([]byte, bool) { return senderKey(pol(), source) },
+		Now:             st.now,
+	})
+	st.start(ctx, "udp", st.listener.Run)
+
+	server, err := ui.NewServer(ui.Options{
+		Store:    st.store,
+		Policy:   pol,
+		Logger:   st.log,
+		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}},
+		Now:      st.now,
+		Presence: presence,
+	})
+	if err != nil {
+		return err
+	}
+	if st.http != nil {
+		st.start(ctx, "http", func(ctx context.Context) error { return server.Serve(ctx, st.http) })
+	}
+	if st.socket != nil {
+		st.start(ctx, "socket", func(ctx context.Context) error { return server.ServeSocket(ctx, st.socket) })
+	}
+	if hb := p.Station.Heartbeat; hb != nil && len(hb.Destination) > 0 {
+		beat := &wire.Heartbeat{
+			Source: p.Station.Name, Destinations: hb.Destination, Every: hb.Every,
+			RaiseAfter: hb.RaiseAfter, Summary: hb.Summary, Detail: hb.Detail,
+			Logger: st.log, Now: st.now,
+		}
+		st.start(ctx, "heartbeat", beat.Run)
+	}
+	st.log.Info("station started", "name", p.Station.Name, "db", st.store.Path(),
+		"udp", addrs(st.udp), "http", addrOf(st.http), "config", firstNonEmpty(p.Filename, "(embedded defaults)"))
+	return nil
+}
+
+// start runs fn in its own goroutine under its own context.
+func (st *station) start(ctx context.Context, name string, fn func(context.Context) error) {
+	ctx, cancel := context.WithCancel(ctx)
+	pt := &part{name: name, cancel: cancel, done: make(chan error, 1)}
+	st.parts = append(st.parts, pt)
+	go func() { pt.done <- fn(ctx) }()
+}
+
+// wait returns when any part stops by itself, with its error.
+func (st *station) wait(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var once sync.Once
+	stopped := make(chan error, 1)
+	for _, pt := range st.parts {
+		go func() {
+			select {
+			case err := <-pt.done:
+				pt.done <- err // keep it for close
+				once.Do(func() { stopped <- fmt.Errorf("%s stopped: %w", pt.name, orStopped(err)) })
+			case <-ctx.Done():
+			}
+		}()
+	}
+	select {
+	case err := <-stopped:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+func orStopped(err error) error {
+	if err == nil {
+		return errors.New("it returned without being asked to")
+	}
+	return err
+}
+
+// close stops the parts in reverse order (listeners first, so the ingest
+// queue drains into a last commit before the store closes), then closes
+// the sockets and the store.
+func (st *station) close() error {
+	var errs []error
+	for i := len(st.parts) - 1; i >= 0; i-- {
+		pt := st.parts[i]
+		pt.cancel()
+		if err := <-pt.done; err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", pt.name, err))
+		}
+	}
+	st.parts = nil
+	for _, c := range st.udp {
+		c.Close()
+	}
+	if st.http != nil {
+		st.http.Close()
+	}
+	if st.socket != nil {
+		st.socket.Close()
+	}
+	if st.store != nil {
+		if err := st.store.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		st.store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// reload loads the config file again; a bad file keeps the policy in force
+// (and says why). The listen addresses and the database are not reloaded.
+func (st *station) reload() error {
+	p, err := loadPolicy(st.cfg)
+	if err != nil {
+		return fmt.Errorf("reload: keeping the current config: %w", err)
+	}
+	chans, err := notify.NewChannels(p, st.log)
+	if err != nil {
+		return fmt.Errorf("reload: keeping the current config: notification channels: %w", err)
+	}
+	st.policy.Store(p)
+	st.chans.Store(&chans)
+	for _, w := range policyWarnings(p) {
+		st.log.Warn("config", "warning", w)
+	}
+	if err := st.store.Redecide(st.now()); err != nil {
+		return fmt.Errorf("reload: config in force, but re-deciding alerts: %w", err)
+	}
+	return nil
+}
+
+// senderKey returns the key sources matching a sender_key's globs sign
+// with.
+func senderKey(p *policy.Policy, source string) ([]byte, bool) {
+	if k, ok := any(p).(interface {
+		SenderKey(string) ([]byte, bool)
+	}); ok {
+		return k.SenderKey(source)
+	}
+	for _, k := range p.SenderKeys {
+		for _, g := range k.Sources {
+			if ok, _ := path.Match(g, source); ok {
+				return k.Secret, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// errlessMetrics adapts a WriteMetrics that returns an error.
+type errlessMetrics struct {
+	w interface{ WriteMetrics(io.Writer) error }
+}
+
+func (m errlessMetrics) WriteMetrics(w io.Writer) { _ = m.w.WriteMetrics(w) }
+
+func policyWarnings(p *policy.Policy) []string {
+	var out []string
+	for _, w := range p.Warnings {
+		out = append(out, fmt.Sprint(w))
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func addrs(cs []net.PacketConn) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.LocalAddr().String())
+	}
+	return out
+}
+
+func addrOf(l net.Listener) string {
+	if l == nil {
+		return ""
+	}
+	return l.Addr().String()
+}
