@@ -71,7 +71,9 @@ func loadPolicy(cfg stationConfig) (*policy.Policy, error) {
 
 // decider asks whichever policy is in force, so a reload takes effect on
 // the next change.
-type decider struct{ p *atomic.Pointer[policy.Policy] }
+type decider struct {
+	p *atomic.Pointer[policy.Policy]
+}
 
 func (d decider) Decide(c store.Change) store.Decision { return d.p.Load().Decide(c) }
 
