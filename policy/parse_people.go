@@ -24,7 +24,11 @@ func (l *loader) decodePerson(b *hcl.Block) {
 	l.str(as, "email", &p.Email)
 	l.str(as, "sms", &p.SMS)
 	l.str(as, "xmpp", &p.XMPP)
-	l.str(as, "password", &p.Password)
+	if l.str(as, "password", &p.Password) && p.Password != "" && !isBcrypt(p.Password) {
+		l.diags = append(l.diags, errorAt(as["password"].Expr.Range(), "Password is not a bcrypt hash",
+			"person %q: password must be a bcrypt hash like \"$2a$10$...\", not the password itself; make one with mauve passwd", p.Name))
+		p.Password = ""
+	}
 	p.UnixUser = p.Name
 	l.str(as, "unix_user", &p.UnixUser)
 	var tz string
@@ -354,4 +358,10 @@ func (l *loader) decodeSubjects(b *hcl.Block) {
 		}
 	}
 	l.p.Subjects[sl.Name] = sl
+}
+
+// isBcrypt reports whether s looks like a bcrypt hash ($2a$, $2b$ or $2y$,
+// a two-digit cost, 53 more characters).
+func isBcrypt(s string) bool {
+	return len(s) == 60 && s[0] == '$' && s[1] == '2' && strings.ContainsRune("aby", rune(s[2])) && s[3] == '$' && s[6] == '$'
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -26,7 +27,12 @@ func (l *loader) decodeStation(b *hcl.Block) {
 		l.p.nameDefaulted = false
 	}
 	l.str(as, "database", &s.Database)
-	l.str(as, "url", &s.URL)
+	if l.str(as, "url", &s.URL) {
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			l.diags = append(l.diags, errorAt(as["url"].Expr.Range(), "Invalid URL",
+				"url %q must be an absolute http or https URL, like \"https://alerts.example.com\"", s.URL))
+		}
+	}
 	for len(s.URL) > 0 && s.URL[len(s.URL)-1] == '/' {
 		s.URL = s.URL[:len(s.URL)-1]
 	}

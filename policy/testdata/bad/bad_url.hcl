@@ -1,0 +1,3 @@
+station {
+  url = "alerts.example.com"
+}

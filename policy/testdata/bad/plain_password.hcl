@@ -1,0 +1,4 @@
+person "johnny" {
+  all      = [log]
+  password = "hunter2"
+}
