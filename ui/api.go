@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bufio"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -149,11 +151,32 @@ func (s *Server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := alertsResponse{Alerts: make([]alertJSON, len(alerts))}
+	s.writeAlertList(w, alerts)
+}
+
+// writeAlertList writes {"alerts":[...]} one alert at a time through a
+// small buffer, so a list of 10,000 alerts is never held whole in memory
+// as JSON.
+func (s *Server) writeAlertList(w http.ResponseWriter, alerts []store.Alert) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := json.NewEncoder(bw)
+	bw.WriteString(`{"alerts":[`)
 	for i, a := range alerts {
-		out.Alerts[i] = s.alertJSON(a)
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		if err := enc.Encode(s.alertJSON(a)); err != nil {
+			s.log.Error("encode alert", "alert", a.Key(), "err", err)
+			return
+		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	bw.WriteString("]}\n")
+	if err := bw.Flush(); err != nil {
+		s.log.Debug("write alert list", "err", err)
+	}
 }
 
 func pathKey(r *http.Request) store.Key {
