@@ -1,0 +1,180 @@
+package commands
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire"
+)
+
+// serveProcess is a real `mauve serve` child process.
+type serveProcess struct {
+	cmd  *exec.Cmd
+	udp  string
+	http string
+	done chan error
+}
+
+var startedLine = regexp.MustCompile(`msg="station started".* udp=\[([^\] ]+)\].* http=([0-9.:]+)`)
+
+// startServeProcess runs bin serve on db with loopback ports and waits for
+// its "station started" log line.
+func startServeProcess(t *testing.T, bin, db string) *serveProcess {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--db", db, "--udp", "127.0.0.1:0", "--http", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &serveProcess{cmd: cmd, done: make(chan error, 1)}
+	found := make(chan []string, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := startedLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	})
+	go func() { wg.Wait(); p.done <- cmd.Wait() }()
+	select {
+	case m := <-found:
+		p.udp, p.http = m[1], m[2]
+	case err := <-p.done:
+		t.Fatalf("mauve serve exited before starting: %v", err)
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("mauve serve did not start in 20s")
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+func buildMauve(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mauve")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/mauve-alert/mauve").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// A station killed with SIGKILL in the middle of a burst loses nothing
+// that the API had shown as stored, and its file opens cleanly.
+func TestServe_KillNineLosesNothingCommitted(t *testing.T) {
+	bin := buildMauve(t)
+	db := filepath.Join(t.TempDir(), "mauve.db")
+	s, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.CreateToken("local", "crash test", time.Now())
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := startServeProcess(t, bin, db)
+	ctx, stopSending := context.WithCancel(context.Background())
+	var sent sync.WaitGroup
+	sent.Go(func() {
+		for i := 0; ctx.Err() == nil; i++ {
+			u := wire.Update{Source: fmt.Sprintf("host%d", i%10), Alerts: []wire.Alert{{ID: fmt.Sprintf("burst-%06d", i), Summary: "crash test"}}}
+			if err := wire.Send(ctx, u, []string{p.udp}, wire.SendOptions{}); err != nil && ctx.Err() == nil {
+				t.Errorf("send: %v", err)
+				return
+			}
+			if i%200 == 199 {
+				time.Sleep(time.Millisecond) // stay below the socket buffer
+			}
+		}
+	})
+	defer func() { stopSending(); sent.Wait() }()
+
+	// Watch the API until a good part of the burst is stored, then kill
+	// the station while the burst goes on.
+	var shown map[string]apiAlert
+	deadline := time.Now().Add(20 * time.Second)
+	for len(shown) < 3000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d alerts stored after 20s", len(shown))
+		}
+		var body struct{ Alerts []apiAlert }
+		if code := apiGet(t, p.http, token, "/api/v1/alerts", &body); code != 200 {
+			t.Fatalf("GET /api/v1/alerts: status %d", code)
+		}
+		shown = map[string]apiAlert{}
+		for _, a := range body.Alerts {
+			shown[a.Source+"/"+a.ID] = a
+		}
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
+	p.done <- nil // for the cleanup
+	stopSending()
+	sent.Wait()
+
+	s, err = store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatalf("open after kill -9: %v", err)
+	}
+	if err := s.Check(); err != nil {
+		t.Errorf("check after kill -9: %v", err)
+	}
+	s.Close()
+
+	p2 := startServeProcess(t, bin, db)
+	var body struct{ Alerts []apiAlert }
+	if code := apiGet(t, p2.http, token, "/api/v1/alerts", &body); code != 200 {
+		t.Fatalf("GET /api/v1/alerts after restart: status %d", code)
+	}
+	after := map[string]apiAlert{}
+	for _, a := range body.Alerts {
+		after[a.Source+"/"+a.ID] = a
+	}
+	lost := 0
+	for k, a := range shown {
+		if b, ok := after[k]; !ok || b.State != a.State || b.Summary != a.Summary {
+			lost++
+			if lost < 5 {
+				t.Errorf("%s: shown as %+v before the kill, %+v (present: %v) after", k, a, b, ok)
+			}
+		}
+	}
+	if lost > 0 {
+		t.Errorf("%d of %d alerts shown before the kill are lost", lost, len(shown))
+	}
+	t.Logf("%d alerts shown before the kill, %d stored after the restart", len(shown), len(after))
+
+	// SIGTERM: drains, commits, exits 0.
+	p2.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p2.done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v, want status 0", err)
+		}
+		p2.done <- nil
+	case <-time.After(15 * time.Second):
+		t.Errorf("no exit 15s after SIGTERM")
+	}
+}
