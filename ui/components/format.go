@@ -162,8 +162,6 @@ func encodeQuery(kv ...string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func selected(got, want string) bool { return got == want }
-
 func subjectOf(a store.Alert) string {
 	if a.Subject != "" {
 		return a.Subject
