@@ -28,7 +28,7 @@ func badRequest(format string, args ...any) error {
 	return &apiError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-// errorStatus is the one table from domain errors to HTTP statuses. Errors
+// errorStatus is the one (read-only) table from domain errors to HTTP statuses. Errors
 // not in it (and not an *apiError) are the server's fault: they are logged
 // and answered with a short 500.
 var errorStatus = []struct {
