@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,7 +159,7 @@ func (st *station) run(ctx context.Context) error {
 	st.start(ctx, "scheduler", store.NewScheduler(st.store, store.SchedulerOptions{Logger: st.log, Now: st.now}).Run)
 	st.start(ctx, "ingest", st.ingest.Run)
 
-	presence, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st.store, Now: st.now})
+	presence, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st.store, Now: st.now, HoldFrom: func() time.Duration { return pol().Station.ClientHold }})
 	if err != nil {
 		return err
 	}
@@ -183,7 +185,7 @@ func (st *station) run(ctx context.Context) error {
 		Store:    st.store,
 		Policy:   pol,
 		Logger:   st.log,
-		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}},
+		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}, processMetrics{}},
 		Now:      st.now,
 		Presence: presence,
 	})
@@ -325,6 +327,22 @@ type errlessMetrics struct {
 }
 
 func (m errlessMetrics) WriteMetrics(w io.Writer) { _ = m.w.WriteMetrics(w) }
+
+// processMetrics reports the station process's memory, so a load test
+// (and an operator) can see the resident size.
+type processMetrics struct{}
+
+func (processMetrics) WriteMetrics(w io.Writer) {
+	if b, err := os.ReadFile("/proc/self/statm"); err == nil {
+		var size, resident uint64
+		if _, err := fmt.Sscan(string(b), &size, &resident); err == nil {
+			fmt.Fprintf(w, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %d\n", resident*uint64(os.Getpagesize()))
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
+}
 
 func policyWarnings(p *policy.Policy) []string {
 	var out []string
