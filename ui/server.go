@@ -46,6 +46,9 @@ type Options struct {
 	Presence Presence
 	// SessionTTL is how long a login lasts; 0 means 7 days.
 	SessionTTL time.Duration
+	// KeepAlive is how often an idle event stream sends a comment so
+	// proxies and clients know it is alive; 0 means 15 s.
+	KeepAlive time.Duration
 }
 
 // Server is the station's HTTP side: the browser pages, the JSON API, the
@@ -60,6 +63,7 @@ type Server struct {
 	now        func() time.Time
 	presence   Presence
 	sessionTTL time.Duration
+	keepAlive  time.Duration
 
 	detail detailPolicy
 
@@ -93,12 +97,16 @@ func NewServer(o Options) (*Server, error) {
 		now:        o.Now,
 		presence:   o.Presence,
 		sessionTTL: o.SessionTTL,
+		keepAlive:  o.KeepAlive,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.keepAlive <= 0 {
+		s.keepAlive = 15 * time.Second
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 7 * 24 * time.Hour

@@ -1,11 +1,14 @@
 package ui_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -99,4 +102,34 @@ func TestMetrics_Writers(t *testing.T) {
 	if _, err := ui.NewServer(ui.Options{Policy: s.policy.Load}); err == nil {
 		t.Error("got a server without a store, want an error")
 	}
+}
+
+// TestEvents_KeepAlive: an idle event stream sends comments.
+func TestEvents_KeepAlive(t *testing.T) {
+	s := newStation(t)
+	srv, err := ui.NewServer(ui.Options{Store: s.store, Policy: s.policy.Load, KeepAlive: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(srv.Handler())
+	defer web.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", web.URL+"/api/v1/events", nil)
+	req.SetBasicAuth("johnny", testPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if got := resp.Header.Get("Content-Type"); got != "text/event-stream" {
+		t.Errorf("got Content-Type %q, want text/event-stream", got)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if sc.Text() == ": keep-alive" {
+			return
+		}
+	}
+	t.Fatalf("the stream ended without a keep-alive: %v", sc.Err())
 }

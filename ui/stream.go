@@ -9,10 +9,6 @@ import (
 	"github.com/mauve-alert/mauve/store"
 )
 
-// keepAlive is how often an idle event stream sends a comment, so proxies
-// and clients see the connection is alive.
-const keepAlive = 15 * time.Second
-
 // changeJSON is one change on the event stream.
 type changeJSON struct {
 	Event store.EventKind `json:"event"`
@@ -47,7 +43,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if err := rc.Flush(); err != nil {
 		return
 	}
-	tick := time.NewTicker(keepAlive)
+	tick := time.NewTicker(s.keepAlive)
 	defer tick.Stop()
 	shutdown := streamsDone(r.Context())
 	for {
