@@ -47,8 +47,8 @@ alert_group "everything" {
 }
 `
 
-// freeAddr returns a loopback address nobody listens on just now.
-func freeAddr(t *testing.T, network string) string {
+// clientFreeAddr returns a loopback address nobody listens on just now.
+func clientFreeAddr(t *testing.T, network string) string {
 	t.Helper()
 	if network == "udp" {
 		c, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -81,14 +81,14 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	mail := startClientMailbox(t)
-	httpAddr, udpAddr := freeAddr(t, "tcp"), freeAddr(t, "udp")
+	httpAddr, udpAddr := clientFreeAddr(t, "tcp"), clientFreeAddr(t, "udp")
 	cfg := filepath.Join(dir, "mauve.hcl")
 	if err := os.WriteFile(cfg, fmt.Appendf(nil, clientProcessHCL, dir, httpAddr, udpAddr, mail.addr, me.Username), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	serve := exec.Command(bin, "serve", "--config", cfg)
-	serveLog := &syncBuffer{}
+	serveLog := &clientOutput{}
 	serve.Stdout, serve.Stderr = serveLog, serveLog
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 
 	client := exec.Command(bin, "client", "--config", cfg, "--json", "--present")
 	client.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "MAUVE_SERVER=", "MAUVE_TOKEN=", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
-	out := &syncBuffer{}
+	out := &clientOutput{}
 	client.Stdout, client.Stderr = out, out
 	if err := client.Start(); err != nil {
 		t.Fatal(err)
@@ -119,15 +119,15 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 			t.Logf("client output:\n%s\nserve log:\n%s", out, serveLog)
 		}
 	})
-	waitFor(t, "the client to connect", func() bool { return strings.Contains(out.String(), `"connected":true`) })
+	clientWaitFor(t, "the client to connect", func() bool { return strings.Contains(out.String(), `"connected":true`) })
 
 	send := exec.Command(bin, "send", udpAddr, "-o", "core-router", "-i", "bgp", "-s", "BGP session down")
 	if b, err := send.CombinedOutput(); err != nil {
 		t.Fatalf("mauve send: %v\n%s", err, b)
 	}
-	waitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
+	clientWaitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
 	// The station's log says what its worker did with the notification.
-	waitFor(t, "the station to hold the email for the client", func() bool {
+	clientWaitFor(t, "the station to hold the email for the client", func() bool {
 		return strings.Contains(serveLog.String(), `detail="held for live client"`)
 	})
 	if n := mail.count(); n != 0 {
@@ -138,7 +138,7 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = client.Wait()
-	waitFor(t, "the email once the client is gone", func() bool { return mail.count() == 1 })
+	clientWaitFor(t, "the email once the client is gone", func() bool { return mail.count() == 1 })
 	mail.mu.Lock()
 	msg := mail.msgs[0]
 	mail.mu.Unlock()

@@ -67,25 +67,25 @@ func (s *clientMailSession) Data(r io.Reader) error {
 	return nil
 }
 
-// fakeClock is the worker's clock: it moves only when the test says.
-type fakeClock struct {
+// clientClock is the worker's clock: it moves only when the test says.
+type clientClock struct {
 	mu      sync.Mutex
 	now     time.Time
-	waiters []fakeWaiter
+	waiters []clientWaiter
 }
 
-type fakeWaiter struct {
+type clientWaiter struct {
 	at time.Time
 	ch chan time.Time
 }
 
-func (c *fakeClock) Now() time.Time {
+func (c *clientClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+func (c *clientClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
@@ -93,11 +93,11 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 		ch <- c.now
 		return ch
 	}
-	c.waiters = append(c.waiters, fakeWaiter{at: c.now.Add(d), ch: ch})
+	c.waiters = append(c.waiters, clientWaiter{at: c.now.Add(d), ch: ch})
 	return ch
 }
 
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *clientClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -120,7 +120,7 @@ type clientStation struct {
 	store *store.Store
 	pres  *ui.PresenceRegistry
 	mail  *clientMailbox
-	clock *fakeClock
+	clock *clientClock
 }
 
 const clientStationHCL = `
@@ -158,7 +158,7 @@ func startClientStation(t *testing.T, hold time.Duration) *clientStation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: clientT0}
+	clock := &clientClock{now: clientT0}
 	pres, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st, Hold: hold, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -199,8 +199,8 @@ func (s *clientStation) raise(t *testing.T, id string) {
 	}
 }
 
-// waitFor polls a condition of a real peer, for at most 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// clientWaitFor polls a condition of a real peer, for at most 10 s.
+func clientWaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -228,19 +228,19 @@ func (s *clientStation) held(t *testing.T, id string) bool {
 	return false
 }
 
-// syncBuffer is the client's stdout.
-type syncBuffer struct {
+// clientOutput is the client's stdout.
+type clientOutput struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *clientOutput) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *clientOutput) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -248,9 +248,9 @@ func (b *syncBuffer) String() string {
 
 // startJSONClient runs `mauve client --json --present` against the
 // station until the returned stop is called.
-func startJSONClient(t *testing.T, s *clientStation) (out *syncBuffer, stop func()) {
+func startJSONClient(t *testing.T, s *clientStation) (out *clientOutput, stop func()) {
 	t.Helper()
-	out = &syncBuffer{}
+	out = &clientOutput{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var runErr error
@@ -271,6 +271,6 @@ func startJSONClient(t *testing.T, s *clientStation) (out *syncBuffer, stop func
 		}
 	}
 	t.Cleanup(stop)
-	waitFor(t, "the client to be present", func() bool { return s.pres.IsPresent("johnny") })
+	clientWaitFor(t, "the client to be present", func() bool { return s.pres.IsPresent("johnny") })
 	return out, stop
 }

@@ -19,14 +19,14 @@ func TestClient_PresenceHoldsEmailUntilClientStops(t *testing.T) {
 	out, stop := startJSONClient(t, s)
 
 	s.raise(t, "bgp")
-	waitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
-	waitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
+	clientWaitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
+	clientWaitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
 	if n := s.mail.count(); n != 0 {
 		t.Fatalf("got %d emails while the client was connected, want 0", n)
 	}
 
 	stop()
-	waitFor(t, "the email after the client stopped", func() bool { return s.mail.count() == 1 })
+	clientWaitFor(t, "the email after the client stopped", func() bool { return s.mail.count() == 1 })
 }
 
 // An urgent alert left unacknowledged on a connected client is emailed
@@ -36,14 +36,14 @@ func TestClient_UrgentUnacknowledgedPastHoldIsEmailed(t *testing.T) {
 	out, _ := startJSONClient(t, s)
 
 	s.raise(t, "bgp")
-	waitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
-	waitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
+	clientWaitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
+	clientWaitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
 	s.clock.Advance(4 * time.Minute)
 	if n := s.mail.count(); n != 0 {
 		t.Fatalf("got %d emails before the hold time, want 0", n)
 	}
 	s.clock.Advance(time.Minute)
-	waitFor(t, "the email after the hold time", func() bool { return s.mail.count() == 1 })
+	clientWaitFor(t, "the email after the hold time", func() bool { return s.mail.count() == 1 })
 	if !s.pres.IsPresent("johnny") {
 		t.Error("the client is no longer present")
 	}
@@ -56,8 +56,8 @@ func TestClient_AcknowledgedOnClientIsNeverEmailed(t *testing.T) {
 	out, stop := startJSONClient(t, s)
 
 	s.raise(t, "bgp")
-	waitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
-	waitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
+	clientWaitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
+	clientWaitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
 	c, err := ui.NewClient(s.url, s.token)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestClient_AcknowledgedOnClientIsNeverEmailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.clock.Advance(5 * time.Minute)
-	waitFor(t, "the held row to be finished", func() bool {
+	clientWaitFor(t, "the held row to be finished", func() bool {
 		rows, err := s.store.DueNotifications(s.clock.Now().Add(24*time.Hour), 100)
 		if err != nil {
 			t.Fatal(err)

@@ -93,5 +93,5 @@ func TestClient_TerminalAcknowledge(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	waitFor(t, "the client to leave", func() bool { return !s.pres.IsPresent("johnny") })
+	clientWaitFor(t, "the client to leave", func() bool { return !s.pres.IsPresent("johnny") })
 }
