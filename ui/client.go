@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mauve-alert/mauve/store"
@@ -22,9 +24,10 @@ import (
 // what `mauve ack` and `mauve client` use; they never build requests
 // themselves. A Client is safe for concurrent use.
 type Client struct {
-	base  *url.URL
-	token string
-	http  *http.Client
+	base   *url.URL
+	token  string
+	http   *http.Client
+	socket string // path, for a socket client
 }
 
 // NewClient returns a Client for the station at baseURL (such as
@@ -47,7 +50,7 @@ func NewSocketClient(path string) *Client {
 		},
 		MaxIdleConns: 2,
 	}
-	return &Client{base: &url.URL{Scheme: "http", Host: "mauve"}, http: &http.Client{Transport: tr}}
+	return &Client{base: &url.URL{Scheme: "http", Host: "mauve"}, http: &http.Client{Transport: tr}, socket: path}
 }
 
 // Error is a request the station refused: Status is the HTTP status and
@@ -284,8 +287,14 @@ func (c *Client) transportError(err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if c.base.Host == "mauve" {
-		return fmt.Errorf("station socket: %w (is mauve serve running on this host?)", err)
+	if c.socket != "" {
+		switch {
+		case errors.Is(err, os.ErrPermission):
+			return fmt.Errorf("station socket %s: permission denied: your unix user must be in the socket's group (the group mauve serve runs as)", c.socket)
+		case errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED):
+			return fmt.Errorf("station socket %s: %w (is mauve serve running on this host?)", c.socket, err)
+		}
+		return fmt.Errorf("station socket %s: %w", c.socket, err)
 	}
 	return fmt.Errorf("station %s: %w", c.base.Redacted(), err)
 }

@@ -18,8 +18,9 @@ import (
 // does: a socket another live process answers on is refused (a second
 // station), a stale one left by a crash is replaced, anything that is not
 // a socket is left alone and refused; the new socket has mode 0660, so
-// only the station's user and group may connect. The listener removes the
-// file when closed.
+// only the station's user and group may connect: people who use `mauve
+// ack` on the station need their unix user in that group. The listener
+// removes the file when closed.
 func ListenSocket(path string) (net.Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("make socket directory for %s: %w", path, err)

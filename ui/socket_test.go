@@ -119,3 +119,13 @@ func TestListenSocket(t *testing.T) {
 		t.Error("the regular file was changed")
 	}
 }
+
+// TestSocket_NotRunning: with no station on the socket, the client says
+// so.
+func TestSocket_NotRunning(t *testing.T) {
+	c := ui.NewSocketClient(filepath.Join(t.TempDir(), "mauve.sock"))
+	_, err := c.Me(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "is mauve serve running") {
+		t.Errorf("got %v, want a hint that mauve serve is not running", err)
+	}
+}
