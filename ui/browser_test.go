@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/mauve-alert/mauve/store"
@@ -202,6 +204,15 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 	}
 	noSideways("the list")
 	shot("list")
+	if vp.mobile {
+		// The system's dark setting turns the pages dark, and back.
+		step("dark", colorScheme("dark"))
+		if got := text(`getComputedStyle(document.body).backgroundColor`); got != "rgb(22, 19, 26)" {
+			t.Errorf("%s: dark background: got %s, want rgb(22, 19, 26)", vp.name, got)
+		}
+		shot("list-dark")
+		step("light", colorScheme("light"))
+	}
 
 	// Open it and acknowledge it for 2 hours with a note.
 	step("open the alert",
@@ -265,6 +276,16 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 
 	if !vp.mobile {
 		wallScreen(t, st, browser, dir)
+	}
+}
+
+// colorScheme emulates the system's light or dark setting.
+func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return chromedp.Void{}, err
 	}
 }
 
