@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
 
@@ -192,26 +190,6 @@ func (s *Server) crossOrigin(h http.Handler) http.Handler {
 		s.writeError(w, r, &apiError{http.StatusForbidden, "cross-origin request refused: send it from the station's own pages or without a browser"})
 	}))
 	return cop.Handler(h)
-}
-
-// personByUnixUser returns the person whose unix_user (default: the
-// person's name) is user.
-func personByUnixUser(p *policy.Policy, user string) (string, bool) {
-	names := make([]string, 0, len(p.People))
-	for name := range p.People {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		u := p.People[name].UnixUser
-		if u == "" {
-			u = name
-		}
-		if u == user {
-			return name, true
-		}
-	}
-	return "", false
 }
 
 // constantTimeEqual compares secrets without leaking their common prefix.

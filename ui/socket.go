@@ -97,7 +97,9 @@ func (s *Server) socketAuth(h http.Handler) http.Handler {
 		}
 		pr := principal{Via: "socket", Admin: pe.UID == 0 || pe.UID == self, UnixUser: pe.User}
 		if pe.User != "" {
-			pr.Person, _ = personByUnixUser(s.policy(), pe.User)
+			if person := s.policy().PersonByUnixUser(pe.User); person != nil {
+				pr.Person = person.Name
+			}
 		}
 		if pr.Person == "" && !(pr.Admin && r.Method == http.MethodPost && r.URL.Path == "/api/v1/tokens") {
 			who := pe.User
