@@ -35,7 +35,7 @@ func checkInvariants(tx *bolt.Tx, exp time.Duration) []error {
 	alerts := tx.Bucket(bucketAlerts)
 	_ = alerts.ForEach(func(k, v []byte) error {
 		key := parseAlertKey(k)
-		a, err := decodeAlert(v)
+		a, err := decodeAlert(parseAlertKey(k), v)
 		if err != nil {
 			bad("alert %s: %v", key, err)
 			return nil

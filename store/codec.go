@@ -143,17 +143,29 @@ func byteState(b byte) State {
 	return ""
 }
 
+// appendAlert encodes an alert record of the alerts bucket. Source and id
+// are the record's key, and a subject equal to the source is left out: a
+// smaller record is a smaller file and fewer pages in memory.
 func appendAlert(b []byte, a *Alert) []byte {
 	e := encoder{b: b}
 	e.byte(recordVersion)
-	e.encodeAlert(a)
+	e.encodeAlertBody(a)
 	return e.b
 }
 
+// encodeAlert encodes a whole alert, key included (outbox snapshots).
 func (e *encoder) encodeAlert(a *Alert) {
 	e.str(a.Source)
 	e.str(a.ID)
-	e.str(a.Subject)
+	e.encodeAlertBody(a)
+}
+
+func (e *encoder) encodeAlertBody(a *Alert) {
+	if a.Subject == a.Source {
+		e.str("")
+	} else {
+		e.str(a.Subject)
+	}
 	e.str(a.Summary)
 	e.str(a.Detail)
 	e.uint(uint64(a.Importance))
@@ -179,20 +191,27 @@ func (e *encoder) encodeAlert(a *Alert) {
 	}
 }
 
-func decodeAlert(b []byte) (Alert, error) {
+// decodeAlert decodes a record of the alerts bucket stored under key k.
+func decodeAlert(k Key, b []byte) (Alert, error) {
 	d := decoder{b: b}
 	if v := d.byte(); v != recordVersion && d.err == nil {
 		return Alert{}, errors.New("unknown record version")
 	}
-	a := d.decodeAlert()
+	a := d.decodeAlertBody(k.Source, k.ID)
 	return a, d.err
 }
 
 func (d *decoder) decodeAlert() Alert {
-	var a Alert
-	a.Source = d.str()
-	a.ID = d.str()
-	a.Subject = d.str()
+	source := d.str()
+	id := d.str()
+	return d.decodeAlertBody(source, id)
+}
+
+func (d *decoder) decodeAlertBody(source, id string) Alert {
+	a := Alert{Source: source, ID: id}
+	if a.Subject = d.str(); a.Subject == "" {
+		a.Subject = source
+	}
 	a.Summary = d.str()
 	a.Detail = d.str()
 	a.Importance = uint32(d.uint())

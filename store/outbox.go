@@ -69,13 +69,14 @@ func (s *Store) DueNotifications(now time.Time, limit int) ([]Notification, erro
 // Finish records the outcome of a delivery attempt in the alert's history
 // and updates or removes the row, in one transaction. A delivered
 // notification adds the person to Alert.Told and to their delivery log.
-// An unknown id is ErrNotFound (another worker finished it).
+// An unknown id is ErrNotFound (another worker finished it). Concurrent
+// calls share a transaction.
 func (s *Store) Finish(id uint64, o Outcome) error {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	err := s.update(now, func(t *txn) error {
+	err := s.batch(now, func(t *txn) error {
 		v := t.outbox.Get(u64(id))
 		if v == nil {
 			return ErrNotFound

@@ -68,7 +68,7 @@ func (s *Store) List(f Filter) ([]Alert, error) {
 			prefix = sourcePrefix(f.Source)
 		}
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			a, err := decodeAlert(v)
+			a, err := decodeAlert(parseAlertKey(k), v)
 			if err != nil {
 				return &CorruptError{Bucket: string(bucketAlerts), Key: parseAlertKey(k).String(), Err: err}
 			}
@@ -175,7 +175,7 @@ func (s *Store) Count() (map[State]int, error) {
 	counts := map[State]int{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
-			a, err := decodeAlert(v)
+			a, err := decodeAlert(parseAlertKey(k), v)
 			if err != nil {
 				return &CorruptError{Bucket: string(bucketAlerts), Key: parseAlertKey(k).String(), Err: err}
 			}

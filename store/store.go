@@ -152,7 +152,7 @@ func (s *Store) reindexExpiry(tx *bolt.Tx) error {
 		return fmt.Errorf("rebuild due index: %w", err)
 	}
 	err = tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
-		a, err := decodeAlert(v)
+		a, err := decodeAlert(parseAlertKey(k), v)
 		if err != nil {
 			return &CorruptError{Bucket: string(bucketAlerts), Key: parseAlertKey(k).String(), Err: err}
 		}
@@ -225,6 +225,24 @@ func (s *Store) Wake() <-chan struct{} { return s.wakeCh }
 func (s *Store) update(now time.Time, fn func(t *txn) error) error {
 	t := &txn{s: s, now: now, minDue: math.MaxInt64, subscribed: s.nsubs.Load() > 0}
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		t.bind(tx)
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	s.afterCommit(t)
+	return nil
+}
+
+// batch is update through bbolt's DB.Batch: concurrent calls (the notify
+// workers finishing rows) share one transaction and one fsync. fn may run
+// more than once (bbolt retries a failed batch one call at a time), so each
+// run starts from a fresh txn.
+func (s *Store) batch(now time.Time, fn func(t *txn) error) error {
+	var t *txn
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		t = &txn{s: s, now: now, minDue: math.MaxInt64, subscribed: s.nsubs.Load() > 0}
 		t.bind(tx)
 		return fn(t)
 	})

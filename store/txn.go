@@ -54,7 +54,7 @@ func (t *txn) load(k Key) (Alert, bool, error) {
 	if v == nil {
 		return Alert{}, false, nil
 	}
-	a, err := decodeAlert(v)
+	a, err := decodeAlert(k, v)
 	if err != nil {
 		return Alert{}, false, &CorruptError{Bucket: string(bucketAlerts), Key: k.String(), Err: err}
 	}
@@ -66,7 +66,7 @@ func loadAlert(b *bolt.Bucket, k Key) (Alert, bool, error) {
 	if v == nil {
 		return Alert{}, false, nil
 	}
-	a, err := decodeAlert(v)
+	a, err := decodeAlert(k, v)
 	if err != nil {
 		return Alert{}, false, &CorruptError{Bucket: string(bucketAlerts), Key: k.String(), Err: err}
 	}
