@@ -107,6 +107,10 @@ func readActionForm(w http.ResponseWriter, r *http.Request) (components.ActionFo
 		Until: r.PostForm.Get("until"),
 		Note:  r.PostForm.Get("note"),
 	}
+	if q := r.PostForm.Get("quick"); q != "" {
+		// A one-tap button: its duration wins over the typed fields.
+		f.For, f.Until = q, ""
+	}
 	return f, nil
 }
 

@@ -50,6 +50,16 @@ func TestPages_Acknowledge(t *testing.T) {
 		{"acknowledge", url.Values{"until": {"2026-11-25T13:15"}}, func(a store.Alert) bool {
 			return a.AcknowledgedUntil.Equal(time.Date(2026, 11, 25, 13, 15, 0, 0, st.pol.Station.Location))
 		}},
+		{"acknowledge", url.Values{"quick": {"4h"}, "for": {""}, "mode": {"wallclock"}}, func(a store.Alert) bool {
+			return a.AcknowledgedUntil.Equal(st.Now().Add(4 * time.Hour))
+		}},
+		{"acknowledge", url.Values{"for": {"2"}, "mode": {"working"}}, func(a store.Alert) bool {
+			// Wednesday 10:00 plus 2 working hours (09:30-17:30 by default).
+			return a.AcknowledgedUntil.Equal(time.Date(2026, 11, 25, 12, 0, 0, 0, st.pol.Station.Location))
+		}},
+		{"acknowledge", url.Values{"mode": {"wallclock"}}, func(a store.Alert) bool {
+			return a.AcknowledgedUntil.Equal(st.Now().Add(time.Hour)) // the group's acknowledgement_time
+		}},
 	}
 	for _, s := range steps {
 		res := st.post(c, "/alerts/core-router/bgp/"+s.action, s.form)

@@ -14,6 +14,10 @@ import (
 // Levels lists the levels in the order the list shows them (read-only).
 var Levels = [...]string{"urgent", "normal", "low"}
 
+// quickAcks are the one-tap acknowledgements on the alert page, counted
+// as the form's mode says (read-only).
+var quickAcks = [...]string{"1h", "2h", "4h", "8h"}
+
 // AlertPath is the URL path of an alert's page. Source and id are escaped
 // as path segments, so a "/" in either stays inside its segment.
 func AlertPath(source, id string) string {
