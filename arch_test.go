@@ -174,10 +174,9 @@ func TestPackageDocs(t *testing.T) {
 }
 
 // TestNoGlobalState: no init functions and no package-level variables
-// other than errors, interface guards and read-only tables (whose names
-// must say so by being checked here case by case is impractical, so
-// variables must be sentinel errors, `_` guards, or marked with a
-// "read-only" comment).
+// other than sentinel errors, interface guards, tables (composite
+// literals, compiled patterns and templates, never written after
+// initialization) and main's link-time build stamps.
 func TestNoGlobalState(t *testing.T) {
 	for _, p := range listPackages(t) {
 		for _, f := range parsePackageFiles(t, p, false) {
@@ -196,10 +195,9 @@ func TestNoGlobalState(t *testing.T) {
 					}
 					for _, s := range d.Specs {
 						vs := s.(*ast.ValueSpec)
-						if acceptableGlobal(d, vs) {
-							continue
+						if !acceptableGlobal(p.Name, d, vs) {
+							t.Errorf("%s: package-level var %s: only sentinel errors, interface guards (_) and read-only tables are allowed", p.ImportPath, vs.Names[0].Name)
 						}
-						t.Errorf("%s: package-level var %s: only sentinel errors (Err…), interface guards (_) and tables documented as read-only are allowed", p.ImportPath, vs.Names[0].Name)
 					}
 				}
 			}
@@ -207,18 +205,56 @@ func TestNoGlobalState(t *testing.T) {
 	}
 }
 
-func acceptableGlobal(d *ast.GenDecl, vs *ast.ValueSpec) bool {
-	for _, n := range vs.Names {
-		if n.Name != "_" && !strings.HasPrefix(n.Name, "Err") && !strings.HasPrefix(n.Name, "err") {
-			goto table
+func acceptableGlobal(pkg string, d *ast.GenDecl, vs *ast.ValueSpec) bool {
+	for _, doc := range []*ast.CommentGroup{vs.Doc, d.Doc} {
+		if doc != nil && slices.ContainsFunc(doc.List, func(c *ast.Comment) bool { return strings.HasPrefix(c.Text, "//go:embed") }) {
+			return true
+		}
+	}
+	if len(vs.Values) == 0 {
+		return pkg == "main" // link-time stamps (-ldflags -X); elsewhere, state
+	}
+	for i, v := range vs.Values {
+		if vs.Names[i].Name == "_" {
+			continue
+		}
+		switch v := v.(type) {
+		case *ast.CompositeLit:
+		case *ast.UnaryExpr:
+			if _, ok := v.X.(*ast.CompositeLit); !ok || v.Op != token.AND {
+				return false
+			}
+		case *ast.BasicLit:
+			if pkg != "main" { // link-time stamps (-ldflags -X) live in main
+				return false
+			}
+		case *ast.CallExpr:
+			if !tableConstructor(v) {
+				return false
+			}
+		default:
+			return false
 		}
 	}
 	return true
-table:
-	for _, doc := range []*ast.CommentGroup{vs.Doc, d.Doc, vs.Comment} {
-		if doc != nil && strings.Contains(strings.ToLower(doc.Text()), "read-only") {
-			return true
-		}
+}
+
+// tableConstructor reports whether a call builds an immutable value.
+func tableConstructor(c *ast.CallExpr) bool {
+	if _, ok := c.Fun.(*ast.ArrayType); ok { // []byte("bucket name")
+		return true
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	switch pkg.Name + "." + sel.Sel.Name {
+	case "errors.New", "fmt.Errorf", "regexp.MustCompile", "template.Must", "function.New", "strings.NewReplacer":
+		return true
 	}
 	return false
 }
