@@ -98,6 +98,7 @@ type PresenceRegistry struct {
 	clients map[string]map[uint64]client // person → connection id → client
 	held    map[uint64]heldRow           // notification id → when first held
 	latest  map[heldAlert]uint64         // newest held row per person and alert
+	pruned  time.Time                    // when held was last pruned
 }
 
 type client struct {

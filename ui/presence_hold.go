@@ -63,6 +63,7 @@ func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Ti
 		return false, time.Time{}
 	}
 	if !wasHeld {
+		p.pruneLocked(now)
 		// After a restart the registry has forgotten its rows; the
 		// alert has been on the client at most since it connected.
 		first := n.Created
@@ -124,5 +125,23 @@ func (p *PresenceRegistry) forgetLocked(id uint64) {
 	delete(p.held, id)
 	if p.latest[row.heldAlert] == id {
 		delete(p.latest, row.heldAlert)
+	}
+}
+
+// heldMemory bounds how long the registry remembers a held row it was not
+// asked about again (the worker gave it up, or it was deleted). Forgetting
+// a row that is still held only means it counts as new when asked again.
+const heldMemory = 24 * time.Hour
+
+// pruneLocked forgets rows first held long ago, at most once an hour.
+func (p *PresenceRegistry) pruneLocked(now time.Time) {
+	if now.Sub(p.pruned) < time.Hour {
+		return
+	}
+	p.pruned = now
+	for id, row := range p.held {
+		if now.Sub(row.first) > heldMemory {
+			p.forgetLocked(id)
+		}
 	}
 }
