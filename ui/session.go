@@ -100,8 +100,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, name strin
 // cookie builds the session cookie: HttpOnly, SameSite=Lax, and Secure
 // whenever the browser reached us over TLS (directly or via a proxy).
 func (s *Server) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
-	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
-		strings.HasPrefix(s.policy().Station.URL, "https://")
+	// Not from station.url: someone on http://127.0.0.1:1288 of a station
+	// whose url is https would never get the cookie back.
+	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 	return &http.Cookie{
 		Name:     sessionCookie,
 		Value:    value,
