@@ -247,6 +247,11 @@ func (s *clientSource) Alerts(ctx context.Context) ([]term.Alert, error) {
 
 func (s *clientSource) Watch(ctx context.Context, changed func()) error {
 	changed() // read the list as the stream opens
+	// A change committed between that read and the station subscribing
+	// this stream would be missed until the next one: read again once the
+	// stream has surely been set up.
+	again := time.AfterFunc(time.Second, changed)
+	defer again.Stop()
 	return s.c.Events(ctx, s.present, func(store.Change) error { changed(); return nil })
 }
 
