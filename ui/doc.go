@@ -22,6 +22,31 @@
 // (http.CrossOriginProtection); failed logins are slowed per name and
 // address.
 //
+// # API
+//
+// JSON in and out; errors are {"error": "what was wrong and what would be
+// right"} with 400 (malformed body, bad duration or time, missing field),
+// 401 (no or wrong credentials), 403 (cross-site, or a unix user who is no
+// person), 404 (unknown alert), 409 (acknowledging a cleared alert), 429
+// (too many failed logins). An alert is {source, id, subject, summary,
+// detail, importance, state, level, group, raised_at, cleared_at,
+// acknowledged_by, acknowledged_at, acknowledged_until, will_raise_at,
+// will_clear_at, suppress_until, created_at, updated_at}, times RFC 3339 or
+// null.
+//
+//	GET  /api/v1/alerts?state=&source=&level=    {"alerts": [alert...]}
+//	GET  /api/v1/alerts/{source}/{id}            alert
+//	GET  /api/v1/alerts/{source}/{id}/history    {"events": [{seq, time, source, id, kind, actor, text, state}...]}
+//	POST /api/v1/alerts/{source}/{id}/acknowledge   {"for": "2h", "mode": "working", "note": "..."} or {"until": RFC 3339}
+//	POST /api/v1/alerts/{source}/{id}/unacknowledge {"note": "..."}        (also raise, clear, unsuppress)
+//	POST /api/v1/alerts/{source}/{id}/suppress      {"for": "1h"} or {"until": RFC 3339}
+//	POST /api/v1/alerts/{source}/{id}/notes         {"text": "..."}
+//	POST /api/v1/alerts/actions     {"action": "acknowledge", "alerts": ["src/id"...], ...}: {"results": [{alert, status, error, result}...]}
+//	GET  /api/v1/history?from=&to=&source=&subject=&q=&limit=   {"events": [...]}, newest first
+//	GET  /api/v1/events[?client=1]  Server-Sent Events: "event: change", data {event, actor, time, alert}
+//	GET  /api/v1/me                 {"person": "...", "via": "session|token|password|header|socket"}
+//	POST /api/v1/tokens             {"person": "...", "name": "laptop"}: 201 {"person", "name", "token"}
+//
 // ui does not own alert state (the store does), decisions about who is
 // told (policy), or delivery (notify); it does not import notify.
 package ui
