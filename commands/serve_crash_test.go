@@ -166,6 +166,13 @@ func TestServe_KillNineLosesNothingCommitted(t *testing.T) {
 	}
 	t.Logf("%d alerts shown before the kill, %d stored after the restart", len(shown), len(after))
 
+	// SIGHUP reloads and the station keeps serving.
+	p2.cmd.Process.Signal(syscall.SIGHUP)
+	time.Sleep(100 * time.Millisecond)
+	if code := apiGet(t, p2.http, token, "/api/v1/alerts?state=raised", nil); code != 200 {
+		t.Errorf("after SIGHUP: status %d", code)
+	}
+
 	// SIGTERM: drains, commits, exits 0.
 	p2.cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -240,3 +240,64 @@ func TestServe_SecondStationOnSameDatabase(t *testing.T) {
 		t.Errorf("took %s to fail, want about a second", d)
 	}
 }
+
+// SIGHUP's reload: a bad file keeps the config in force and says why; a
+// good one replaces it.
+func TestServe_ReloadKeepsOldConfigWhenNewIsBad(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "mauve.hcl")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`station { name = "first" }`)
+	rs := startTestStation(t, &serveOptions{config: cfg})
+	if got := rs.st.policy.Load().Station.Name; got != "first" {
+		t.Fatalf("station name got %q, want first", got)
+	}
+	write(`station { name = `)
+	err := rs.st.reload()
+	if err == nil || !strings.Contains(err.Error(), "keeping the current config") || !strings.Contains(err.Error(), "mauve.hcl:1") {
+		t.Errorf("bad reload: got %v, want it to keep the config and name the file and line", err)
+	}
+	if got := rs.st.policy.Load().Station.Name; got != "first" {
+		t.Errorf("after a bad reload: name got %q, want first", got)
+	}
+	write(`station { name = "second" }`)
+	if err := rs.st.reload(); err != nil {
+		t.Fatalf("good reload: %v", err)
+	}
+	if got := rs.st.policy.Load().Station.Name; got != "second" {
+		t.Errorf("after a good reload: name got %q, want second", got)
+	}
+}
+
+// After a restart, what fell due while the station was down waits for
+// initial_sleep: a heartbeat that should have raised stays cleared, with
+// its raise moved to start + initial_sleep.
+func TestServe_InitialSleepAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mauve.db")
+	s, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-time.Hour)
+	err = s.Apply(context.Background(), []store.Received{{ReceivedAt: past, Update: wire.Update{
+		Source: "db1", Alerts: []wire.Alert{{ID: "heartbeat", ClearTime: past, RaiseTime: past.Add(10 * time.Minute)}}}}})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "mauve.hcl")
+	if err := os.WriteFile(cfg, []byte(`station { initial_sleep = "1h" }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	rs := startTestStation(t, &serveOptions{config: cfg, db: db})
+	a := rs.alerts(t)["db1/heartbeat"]
+	if a.State != "cleared" || a.WillRaiseAt == nil || a.WillRaiseAt.Before(start.Add(time.Hour-time.Second)) {
+		t.Errorf("got %s with will_raise_at %v, want cleared until about %v", a.State, a.WillRaiseAt, start.Add(time.Hour))
+	}
+}
