@@ -129,3 +129,23 @@ func TestSocket_NotRunning(t *testing.T) {
 		t.Errorf("got %v, want a hint that mauve serve is not running", err)
 	}
 }
+
+// TestSocket_APIOnly: the socket serves the API and nothing else.
+func TestSocket_APIOnly(t *testing.T) {
+	s := newStation(t)
+	path := s.serveSocket(t)
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", path)
+	}}}
+	for path, want := range map[string]int{"/api/v1/me": 200, "/login": 404, "/metrics": 404, "/": 404} {
+		resp, err := hc.Get("http://mauve" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s on the socket: got %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
