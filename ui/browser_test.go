@@ -321,4 +321,28 @@ func wallScreen(t *testing.T, st *pagesStation, browser context.Context, dir str
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+
+	// Acknowledge every alert shown at once, from the bulk panel.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`details.actions summary`)),
+		chromedp.Click(chromedp.CSS(`[data-select-all]`)),
+		chromedp.SendKeys(chromedp.ID("b-for"), "1"),
+		chromedp.SendKeys(chromedp.ID("b-note"), "maintenance window"),
+		chromedp.Click(chromedp.CSS(`button[name=action][value=acknowledge]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notice]`)),
+	)
+	if err != nil {
+		t.Fatalf("wall screen: bulk acknowledge: %v", err)
+	}
+	notice, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=notice]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised, err := st.store.List(store.Filter{State: store.StateRaised})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(notice, "Acknowledged ") || len(raised) != 0 {
+		t.Errorf("bulk acknowledge: notice %q and %d alerts still raised; want all acknowledged", notice, len(raised))
+	}
 }

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/wire"
 )
 
@@ -157,5 +159,31 @@ func TestPages_AlertPage(t *testing.T) {
 	missing := st.get(c, "/alerts/web1/nope")
 	if missing.status != http.StatusNotFound || !strings.Contains(missing.body, "no alert web1/nope") {
 		t.Errorf("unknown alert: got %d, want 404 saying no alert web1/nope:\n%s", missing.status, missing.body)
+	}
+}
+
+// TestPages_Present: the layout shows who has a live client open.
+func TestPages_Present(t *testing.T) {
+	st := newPagesStation(t)
+	reg, err := NewPresenceRegistry(PresenceOptions{Alerts: st.store, Now: st.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(Options{Store: st.store, Policy: func() *policy.Policy { return st.pol }, Now: st.Now, Presence: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.web = httptest.NewServer(srv.Handler())
+	defer st.web.Close()
+	c := st.login()
+
+	if res := st.get(c, "/"); !strings.Contains(res.body, "Nobody has a live client open.") {
+		t.Errorf("with nobody present: got no slot saying so")
+	}
+	leave := reg.Join("archie", "mauve client")
+	res := st.get(c, "/")
+	leave()
+	if !strings.Contains(res.body, `data-testid="present"`) || !strings.Contains(res.body, "<li>archie</li>") {
+		t.Errorf("with archie present: got a page without archie in the present slot")
 	}
 }

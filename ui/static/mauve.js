@@ -5,6 +5,16 @@
 // data-live by id, keeping checked boxes, focus and typed text intact.
 (function () {
   "use strict";
+  // "Select every alert shown" in the bulk panel needs the script.
+  var all = document.querySelector("[data-select-all]");
+  if (all) {
+    all.hidden = false;
+    all.addEventListener("click", function () {
+      var boxes = document.querySelectorAll("#alerts input[type=checkbox]");
+      var every = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+      boxes.forEach(function (b) { b.checked = !every; });
+    });
+  }
   var box = document.querySelector("[data-fragment]");
   var status = document.querySelector("[data-testid=live]");
   if (!box || !window.EventSource || !window.fetch) {
@@ -29,7 +39,7 @@
     busy = true;
     fetch(box.getAttribute("data-fragment"), { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) {
-        if (r.status === 401 || r.status === 403) {
+        if (r.status === 401 || r.status === 403 || r.redirected && /\/login/.test(r.url)) {
           say("Logged out: reload the page to log in again.");
           throw new Error("logged out");
         }
