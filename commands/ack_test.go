@@ -235,3 +235,24 @@ func TestPasswd(t *testing.T) {
 		t.Errorf("empty: got %d, %q; want exit 1 saying empty password", code, errOut)
 	}
 }
+
+// TestAck_UntilAndEmptyList: --until gives an end time (capped by the
+// station's max_acknowledgement); --list says when nothing is raised.
+func TestAck_UntilAndEmptyList(t *testing.T) {
+	st := startAckStation(t, currentUser(t))
+	code, out, errOut := runMauve(t, "", nil, "ack", "--list", "--config", st.config)
+	if code != 0 || !strings.Contains(out, "nothing is raised") {
+		t.Errorf("empty list: got %d, %q, %q", code, out, errOut)
+	}
+	st.raise(t, "core-router", "bgp", "BGP session down")
+	code, out, errOut = runMauve(t, "", nil, "ack", "core-router/bgp", "--until", "2099-01-01T00:00:00Z", "--config", st.config)
+	if code != 0 {
+		t.Fatalf("ack --until: got %d, %q, %q", code, out, errOut)
+	}
+	if d := time.Until(st.state(t, "core-router", "bgp").AcknowledgedUntil); d > 48*time.Hour || d < 47*time.Hour {
+		t.Errorf("got acknowledged for %v, want the 2d cap", d)
+	}
+	if code, _, errOut = runMauve(t, "", nil, "ack", "core-router/bgp", "--for", "1h", "--until", "14:00", "--config", st.config); code != 1 || !strings.Contains(errOut, "not both") {
+		t.Errorf("--for and --until: got %d, %q", code, errOut)
+	}
+}
