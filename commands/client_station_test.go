@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,6 +122,10 @@ type clientStation struct {
 	pres  *ui.PresenceRegistry
 	mail  *clientMailbox
 	clock *clientClock
+
+	srv      *ui.Server
+	httpStop func()
+	httpWG   sync.WaitGroup
 }
 
 const clientStationHCL = `
@@ -184,11 +189,37 @@ func startClientStation(t *testing.T, hold time.Duration) *clientStation {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	s := &clientStation{url: "http://" + ln.Addr().String(), token: token, store: st, pres: pres, mail: mail, clock: clock, srv: srv}
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = w.Run(ctx) })
-	wg.Go(func() { _ = srv.Serve(ctx, ln) })
-	t.Cleanup(func() { cancel(); wg.Wait(); st.Close() })
-	return &clientStation{url: "http://" + ln.Addr().String(), token: token, store: st, pres: pres, mail: mail, clock: clock}
+	s.serve(ln)
+	t.Cleanup(func() { s.stopHTTP(); cancel(); wg.Wait(); st.Close() })
+	return s
+}
+
+// serve serves the station's HTTP side on ln until stopHTTP.
+func (s *clientStation) serve(ln net.Listener) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.httpStop = func() { cancel(); s.httpWG.Wait() }
+	s.httpWG.Go(func() { _ = s.srv.Serve(ctx, ln) })
+}
+
+// stopHTTP takes the station off the network, as a restart or a network
+// failure would; startHTTP brings it back on the same address.
+func (s *clientStation) stopHTTP() {
+	if s.httpStop != nil {
+		s.httpStop()
+		s.httpStop = nil
+	}
+}
+
+func (s *clientStation) startHTTP(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.serve(ln)
 }
 
 func (s *clientStation) raise(t *testing.T, id string) {

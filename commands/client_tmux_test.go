@@ -80,6 +80,17 @@ func TestClient_TerminalAcknowledge(t *testing.T) {
 		t.Errorf("acknowledged until %v, want %v", a.AcknowledgedUntil, want)
 	}
 
+	// The station goes away: the view says so, and catches up when it is back.
+	s.stopHTTP()
+	waitScreen("DISCONNECTED")
+	waitScreen("retrying in")
+	s.raise(t, "ospf")
+	s.startHTTP(t)
+	waitScreen("core-router/ospf")
+	if strings.Contains(screen(), "DISCONNECTED") {
+		t.Errorf("still disconnected after reconnecting:\n%s", screen())
+	}
+
 	// Too small a terminal says so.
 	tmux("resize-window", "-t", "client", "-x", "30", "-y", "6")
 	waitScreen("terminal too small")
