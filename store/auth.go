@@ -63,7 +63,7 @@ func (s *Store) CreateSession(person string, ttl time.Duration, now time.Time) (
 }
 
 func decodeSession(v []byte) (string, time.Time, error) {
-	d := decoder{b: v}
+	d := newDecoder(v)
 	d.byte()
 	person := d.str()
 	until := d.time()
@@ -136,7 +136,7 @@ func (s *Store) TokenPerson(secret string, now time.Time) (string, error) {
 		if v == nil {
 			return ErrNotFound
 		}
-		d := decoder{b: v}
+		d := newDecoder(v)
 		d.byte()
 		person = d.str()
 		return d.err

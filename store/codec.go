@@ -41,58 +41,66 @@ func (e *encoder) strs(ss []string) {
 	}
 }
 
+// decoder reads a record from one string copy of it: every string field
+// is a substring of that copy, so decoding a record costs one allocation
+// for its strings instead of one per field, and nothing points into
+// bbolt's mmap.
 type decoder struct {
-	b   []byte
+	s   string
 	err error
 }
+
+func newDecoder(b []byte) decoder { return decoder{s: string(b)} }
 
 func (d *decoder) fail() {
 	if d.err == nil {
 		d.err = errShort
 	}
-	d.b = nil
+	d.s = ""
 }
 
 func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	var v uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
 	}
-	d.b = d.b[n:]
-	return v
+	d.fail()
+	return 0
 }
 
 func (d *decoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) byte() byte {
-	if len(d.b) == 0 {
+	if len(d.s) == 0 {
 		d.fail()
 		return 0
 	}
-	v := d.b[0]
-	d.b = d.b[1:]
+	v := d.s[0]
+	d.s = d.s[1:]
 	return v
 }
 
-// str copies: the bytes may live in bbolt's mmap.
 func (d *decoder) str() string {
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.s)) {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
 }
 
 func (d *decoder) time() time.Time {
@@ -105,7 +113,7 @@ func (d *decoder) time() time.Time {
 
 func (d *decoder) strs() []string {
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.s)) {
 		d.fail()
 		return nil
 	}
@@ -193,7 +201,7 @@ func (e *encoder) encodeAlertBody(a *Alert) {
 
 // decodeAlert decodes a record of the alerts bucket stored under key k.
 func decodeAlert(k Key, b []byte) (Alert, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if v := d.byte(); v != recordVersion && d.err == nil {
 		return Alert{}, errors.New("unknown record version")
 	}
@@ -231,7 +239,7 @@ func (d *decoder) decodeAlertBody(source, id string) Alert {
 	a.Told = d.strs()
 	a.Actors = d.strs()
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.s)) {
 		d.fail()
 		return a
 	}
@@ -256,7 +264,7 @@ func appendEvent(b []byte, ev *Event) []byte {
 }
 
 func decodeEvent(b []byte) (Event, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if v := d.byte(); v != recordVersion && d.err == nil {
 		return Event{}, errors.New("unknown record version")
 	}
@@ -291,7 +299,7 @@ func appendNotification(b []byte, n *Notification) []byte {
 }
 
 func decodeNotification(b []byte) (Notification, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if v := d.byte(); v != recordVersion && d.err == nil {
 		return Notification{}, errors.New("unknown record version")
 	}
