@@ -87,7 +87,7 @@ const maxBody = 64 << 10
 // Unknown fields, trailing data and wrong types are 400s that name the
 // problem.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	limitBody(w, r, maxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -116,6 +116,16 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest("malformed JSON body: more than one JSON value")
 	}
 	return nil
+}
+
+// bodyTimeout bounds how long a client may take to send a request body.
+// The server has no ReadTimeout, which would also cut event streams.
+const bodyTimeout = 30 * time.Second
+
+// limitBody bounds the size of r's body and the time to read it.
+func limitBody(w http.ResponseWriter, r *http.Request, max int64) {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout)) // not supported by test recorders
 }
 
 // parseDuration parses a positive duration as Go writes it ("90m", "2h30m")

@@ -26,7 +26,7 @@ type loginView struct {
 // handleLogin checks the form's username and password, starts a session
 // and sends the browser on to next.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	limitBody(w, r, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		s.renderLogin(w, r, loginView{Error: "the login form could not be read: send username and password"}, http.StatusBadRequest)
 		return
