@@ -178,3 +178,18 @@ func TestOneTimeLogin(t *testing.T) {
 		t.Error("got a one-time link with two people, want an error")
 	}
 }
+
+// TestSession_Expires: a session ends after its time (7 days by default).
+func TestSession_Expires(t *testing.T) {
+	s := newStation(t)
+	r := s.form(t, "/login", url.Values{"username": {"johnny"}, "password": {testPassword}}, noAuth)
+	wantStatus(t, r, http.StatusSeeOther)
+	c := sessionCookie(t, r)
+	if c.MaxAge != 7*24*3600 {
+		t.Errorf("got cookie Max-Age %d, want 7 days", c.MaxAge)
+	}
+	s.clock.Add(6 * 24 * time.Hour)
+	wantStatus(t, s.do(t, "GET", "/api/v1/me", "", withCookie(c)), http.StatusOK)
+	s.clock.Add(2 * 24 * time.Hour)
+	wantStatus(t, s.do(t, "GET", "/api/v1/me", "", withCookie(c)), http.StatusUnauthorized)
+}
