@@ -1,0 +1,420 @@
+package notify
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"mellium.im/sasl"
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp"
+	"mellium.im/xmpp/dial"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/stanza"
+
+	"github.com/mauve-alert/mauve/policy"
+)
+
+// XMPPOptions adjust how the XMPP channel connects. The zero value is right
+// for production: STARTTLS is required and the server's certificate is
+// verified against the system's roots.
+type XMPPOptions struct {
+	// TLS is the configuration for STARTTLS; nil means the system roots
+	// with the JID's domain as the server name. Tests pass one that trusts
+	// their own CA.
+	TLS *tls.Config
+	// Plaintext skips TLS entirely. It is refused unless the server is a
+	// loopback address: it exists for tests against a local server.
+	Plaintext bool
+	// MinBackoff and MaxBackoff bound the wait between reconnection
+	// attempts, which doubles from the first to the second; defaults 1s
+	// and 2m.
+	MinBackoff, MaxBackoff time.Duration
+	// ConnectWait is how long Send waits for a session when none is up
+	// before failing (transiently); default 10s.
+	ConnectWait time.Duration
+	// Logger receives connection events; nil discards them.
+	Logger *slog.Logger
+}
+
+// XMPP is the channel for the xmpp block: one client session, logged in as
+// the block's JID, kept up and re-established with backoff when it drops,
+// over which notifications go as chat messages to each person's JID.
+//
+// Its connection is owned by Run (or by Start and Close): NewXMPP only
+// checks the configuration. Send waits a little for a session that is
+// being established, then fails transiently so the worker retries. When the
+// server refuses the login, Send fails permanently, so people are reached
+// through their next channel instead of waiting for a fixed password.
+type XMPP struct {
+	cfg    policy.XMPP
+	self   jid.JID
+	opts   XMPPOptions
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	session *xmpp.Session
+	changed chan struct{} // closed and replaced whenever the fields above change
+	lastErr error         // why the last attempt to connect failed
+	refused bool          // lastErr is the server refusing the login
+
+	sendMu sync.Mutex // one stanza at a time on the session
+
+	startOnce sync.Once
+	stop      context.CancelFunc
+	done      chan struct{}
+}
+
+var _ Channel = (*XMPP)(nil)
+
+// errXMPPLogin marks the server refusing our credentials.
+var errXMPPLogin = errors.New("login refused")
+
+// NewXMPP checks cfg and returns an unconnected channel; call Run or Start.
+func NewXMPP(cfg *policy.XMPP, opts XMPPOptions) (*XMPP, error) {
+	if cfg == nil || cfg.JID == "" {
+		return nil, errors.New("xmpp: jid is empty (want e.g. jid = \"mauve@example.com\")")
+	}
+	self, err := jid.Parse(cfg.JID)
+	if err != nil || self.Localpart() == "" {
+		return nil, fmt.Errorf("xmpp: jid %q is not a user JID like mauve@example.com", cfg.JID)
+	}
+	if cfg.Password == "" {
+		return nil, fmt.Errorf("xmpp: password for %s is empty", self)
+	}
+	if opts.Plaintext && !loopbackAddr(cfg.Server) {
+		return nil, fmt.Errorf("xmpp: plaintext is only allowed to a loopback server, not %q", cfg.Server)
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = time.Second
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = max(2*time.Minute, opts.MinBackoff)
+	}
+	if opts.ConnectWait <= 0 {
+		opts.ConnectWait = 10 * time.Second
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &XMPP{
+		cfg: *cfg, self: self, opts: opts, logger: logger.With("channel", "xmpp", "jid", self.String()),
+		changed: make(chan struct{}), lastErr: errors.New("not connected yet"),
+	}, nil
+}
+
+// loopbackAddr reports whether hostport names the loopback interface.
+func loopbackAddr(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Start runs Run in a goroutine that Close stops. It is for owners that
+// hold channels only as a map (NewChannels); others call Run themselves.
+func (x *XMPP) Start() {
+	x.startOnce.Do(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		x.stop, x.done = cancel, make(chan struct{})
+		go func() {
+			defer close(x.done)
+			_ = x.Run(ctx)
+		}()
+	})
+}
+
+// Close stops what Start started and waits for it to end, closing the
+// session. It is safe to call more than once, and without Start.
+func (x *XMPP) Close() error {
+	x.startOnce.Do(func() {}) // a later Start does nothing
+	if x.stop != nil {
+		x.stop()
+		<-x.done
+	}
+	return nil
+}
+
+// Run keeps a session up until ctx is done: it connects, serves the
+// session (answering the server, noting bounced messages) and, when the
+// session drops or an attempt fails, waits with exponential backoff and
+// connects again. It returns nil when ctx is done.
+func (x *XMPP) Run(ctx context.Context) error {
+	backoff := x.opts.MinBackoff
+	for {
+		s, err := x.connect(ctx)
+		if ctx.Err() != nil {
+			if s != nil {
+				closeSession(s)
+			}
+			return nil
+		}
+		if err != nil {
+			x.logger.Warn("xmpp connect failed", "server", x.server(), "err", err, "retry_in", backoff)
+		} else {
+			x.logger.Info("xmpp connected", "server", x.server())
+			began := time.Now()
+			err = x.serve(ctx, s)
+			if ctx.Err() != nil {
+				return nil
+			}
+			x.logger.Warn("xmpp session lost", "err", err, "retry_in", backoff)
+			if time.Since(began) > x.opts.MaxBackoff {
+				backoff = x.opts.MinBackoff // it was up a good while: start afresh
+			}
+		}
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		backoff = min(2*backoff, x.opts.MaxBackoff)
+	}
+}
+
+// server is where the channel connects, for logs and errors.
+func (x *XMPP) server() string {
+	if x.cfg.Server != "" {
+		return x.cfg.Server
+	}
+	return x.self.Domain().String() + " (SRV)"
+}
+
+// connect dials and negotiates a session: STARTTLS (unless plaintext),
+// SASL, resource binding, then initial presence.
+func (x *XMPP) connect(ctx context.Context) (*xmpp.Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var (
+		conn net.Conn
+		err  error
+	)
+	if x.cfg.Server != "" {
+		var d net.Dialer
+		conn, err = d.DialContext(ctx, "tcp", x.cfg.Server)
+	} else {
+		conn, err = dial.Client(ctx, "tcp", x.self)
+	}
+	if err != nil {
+		x.setDown(fmt.Errorf("dial %s: %w", x.server(), err), false)
+		return nil, x.lastError()
+	}
+
+	var features []xmpp.StreamFeature
+	if !x.opts.Plaintext {
+		cfg := x.opts.TLS.Clone()
+		if cfg == nil {
+			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		if cfg.ServerName == "" {
+			cfg.ServerName = x.self.Domain().String()
+		}
+		features = append(features, xmpp.StartTLS(cfg))
+	}
+	// The SASL step is wrapped to tell a refused login from a network
+	// failure: the first will not mend by itself.
+	refused := false
+	auth := xmpp.SASL("", x.cfg.Password, sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain)
+	if x.opts.Plaintext {
+		// SASL normally waits for TLS; on loopback there is none.
+		auth.Necessary &^= xmpp.Secure
+	}
+	negotiate := auth.Negotiate
+	auth.Negotiate = func(ctx context.Context, s *xmpp.Session, data interface{}) (xmpp.SessionState, io.ReadWriter, error) {
+		mask, rw, err := negotiate(ctx, s, data)
+		var netErr net.Error
+		if err != nil && !errors.As(err, &netErr) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			refused = true
+		}
+		return mask, rw, err
+	}
+	features = append(features, auth, xmpp.BindResource())
+
+	// The library checks ctx only between steps of the negotiation; a
+	// server that stops talking mid-way is cut off by the connection's
+	// deadline and by closing it when ctx ends.
+	if d, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(d)
+	}
+	stopClose := context.AfterFunc(ctx, func() { conn.Close() })
+	s, err := xmpp.NewClientSession(ctx, x.self, conn, features...)
+	if !stopClose() && err == nil {
+		err = ctx.Err()
+		closeSession(s)
+	}
+	if err == nil {
+		_ = conn.SetDeadline(time.Time{})
+	}
+	if err != nil {
+		conn.Close()
+		if refused {
+			x.setDown(fmt.Errorf("log in as %s at %s: %w: %w", x.self, x.server(), errXMPPLogin, err), true)
+		} else {
+			x.setDown(fmt.Errorf("negotiate with %s: %w", x.server(), err), false)
+		}
+		return nil, x.lastError()
+	}
+	// Available presence, so the server and contacts see the station is up.
+	if err := s.Send(ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(nil)); err != nil {
+		closeSession(s)
+		x.setDown(fmt.Errorf("send presence to %s: %w", x.server(), err), false)
+		return nil, x.lastError()
+	}
+	x.mu.Lock()
+	x.session, x.lastErr, x.refused = s, nil, false
+	x.notifyLocked()
+	x.mu.Unlock()
+	return s, nil
+}
+
+// serve reads the session until it ends or ctx is done, then marks the
+// channel down.
+func (x *XMPP) serve(ctx context.Context, s *xmpp.Session) error {
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(xmpp.HandlerFunc(x.handle)) }()
+	var err error
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		closeSession(s)
+		err = <-served
+	}
+	if err == nil {
+		err = errors.New("server closed the stream")
+	}
+	x.setDown(fmt.Errorf("session with %s: %w", x.server(), err), false)
+	closeSession(s)
+	return err
+}
+
+// handle sees every stanza the server sends. Only bounced messages
+// matter: the send succeeded as far as mauve can tell, so they are logged.
+func (x *XMPP) handle(_ xmlstream.TokenReadEncoder, start *xml.StartElement) error {
+	if start.Name.Local != "message" {
+		return nil
+	}
+	var typ, from string
+	for _, a := range start.Attr {
+		switch a.Name.Local {
+		case "type":
+			typ = a.Value
+		case "from":
+			from = a.Value
+		}
+	}
+	if typ == "error" {
+		x.logger.Warn("xmpp message bounced", "to", from)
+	}
+	return nil
+}
+
+// setDown records why there is no session.
+func (x *XMPP) setDown(err error, refused bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.session, x.lastErr, x.refused = nil, err, refused
+	x.notifyLocked()
+}
+
+// notifyLocked wakes every Send waiting for the state to change.
+func (x *XMPP) notifyLocked() {
+	close(x.changed)
+	x.changed = make(chan struct{})
+}
+
+func (x *XMPP) lastError() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.lastErr
+}
+
+// closeSession ends the stream politely if the peer is still listening,
+// and the connection in any case.
+func closeSession(s *xmpp.Session) {
+	_ = s.Conn().SetDeadline(time.Now().Add(time.Second))
+	_ = s.Close()
+	_ = s.Conn().Close()
+}
+
+// chatMessage is a message stanza with a body.
+type chatMessage struct {
+	stanza.Message
+	Body string `xml:"body"`
+}
+
+// Send sends the short form of m as a chat message to the person's JID. A
+// person without a valid JID, and a login the server refused, are
+// permanent failures; no session within ConnectWait, and a failed write,
+// are transient.
+func (x *XMPP) Send(ctx context.Context, m Message) error {
+	if m.Person == nil || m.Person.XMPP == "" {
+		return Permanent(fmt.Errorf("xmpp: person %s has no xmpp address", personName(m)))
+	}
+	to, err := jid.Parse(m.Person.XMPP)
+	if err != nil {
+		return Permanent(fmt.Errorf("xmpp: person %s has an invalid address %q: %w", personName(m), m.Person.XMPP, err))
+	}
+	s, err := x.waitSession(ctx)
+	if err != nil {
+		return err
+	}
+	text, note := shortText(m)
+	if note != "" {
+		text += "\n" + note
+	}
+	msg := chatMessage{Message: stanza.Message{To: to, Type: stanza.ChatMessage}, Body: text}
+
+	wctx, cancel := context.WithTimeout(ctx, x.opts.ConnectWait)
+	defer cancel()
+	x.sendMu.Lock()
+	err = s.Encode(wctx, msg)
+	x.sendMu.Unlock()
+	if err != nil {
+		// A write that failed leaves the stream in an unknown state: drop
+		// it, and Run connects again.
+		closeSession(s)
+		return fmt.Errorf("xmpp: send to %s: %w", to, err)
+	}
+	x.logger.Debug("xmpp message sent", "person", personName(m), "to", to.String())
+	return nil
+}
+
+// waitSession returns the current session, waiting up to ConnectWait for
+// one. Without one it returns why: permanently if the login was refused.
+func (x *XMPP) waitSession(ctx context.Context) (*xmpp.Session, error) {
+	t := time.NewTimer(x.opts.ConnectWait)
+	defer t.Stop()
+	for {
+		x.mu.Lock()
+		s, changed, last, refused := x.session, x.changed, x.lastErr, x.refused
+		x.mu.Unlock()
+		if s != nil {
+			return s, nil
+		}
+		if refused {
+			return nil, Permanent(fmt.Errorf("xmpp: %w", last))
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("xmpp: waiting for a session: %w (last: %v)", context.Cause(ctx), x.lastError())
+		case <-t.C:
+			return nil, fmt.Errorf("xmpp: not connected: %w", x.lastError())
+		}
+	}
+}

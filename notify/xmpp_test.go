@@ -1,0 +1,300 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/xml"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"mellium.im/sasl"
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/ping"
+	"mellium.im/xmpp/stanza"
+
+	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
+)
+
+const (
+	mauvePassword  = "mauve-xmpp-pw-8d2c"
+	johnnyPassword = "johnny-pw"
+)
+
+// xmppReader is a second, independent client logged in as a recipient; it
+// collects the bodies of the chat messages it receives.
+type xmppReader struct {
+	s      *xmpp.Session
+	bodies chan string
+}
+
+func dialReader(t *testing.T, p *prosody, user, password string) *xmppReader {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	conn, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var features []xmpp.StreamFeature
+	if p.tls != nil {
+		features = append(features, xmpp.StartTLS(p.tls))
+	}
+	auth := xmpp.SASL("", password, sasl.ScramSha1, sasl.Plain)
+	if p.tls == nil {
+		auth.Necessary &^= xmpp.Secure // the loopback test server runs without TLS
+	}
+	features = append(features, auth, xmpp.BindResource())
+	s, err := xmpp.NewClientSession(ctx, jid.MustParse(user+"@localhost"), conn, features...)
+	if err != nil {
+		conn.Close()
+		t.Fatalf("log in as %s: %v\n%s", user, err, p.logs())
+	}
+	r := &xmppReader{s: s, bodies: make(chan string, 16)}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = s.Serve(xmpp.HandlerFunc(func(tr xmlstream.TokenReadEncoder, start *xml.StartElement) error {
+			if start.Name.Local != "message" {
+				return nil
+			}
+			var msg struct {
+				stanza.Message
+				Body string `xml:"body"`
+			}
+			// The handler's reader starts after the start element; put it
+			// back so the decoder sees the element whole.
+			d := xml.NewTokenDecoder(xmlstream.MultiReader(xmlstream.Token(*start), tr))
+			if err := d.Decode(&msg); err != nil && err != io.EOF {
+				return nil
+			}
+			if msg.Type == stanza.ChatMessage && msg.Body != "" {
+				r.bodies <- msg.Body
+			}
+			return nil
+		}))
+	}()
+	t.Cleanup(func() {
+		_ = s.Conn().SetDeadline(time.Now().Add(time.Second))
+		_ = s.Close()
+		_ = s.Conn().Close()
+		<-served
+	})
+	if err := s.Send(ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(nil)); err != nil {
+		t.Fatal(err)
+	}
+	// The server answers the ping after it has handled the presence sent
+	// before it on this stream: from then on it routes chats here.
+	if err := ping.Send(ctx, s, jid.MustParse("localhost")); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	return r
+}
+
+// next returns the next message body, failing after a bound.
+func (r *xmppReader) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case b := <-r.bodies:
+		return b
+	case <-time.After(15 * time.Second):
+		t.Fatal("no message arrived within 15s")
+		return ""
+	}
+}
+
+// startXMPP builds the channel for p and runs it until the test ends.
+func startXMPP(t *testing.T, p *prosody, password string, opts notify.XMPPOptions) *notify.XMPP {
+	t.Helper()
+	if opts.MinBackoff == 0 {
+		opts.MinBackoff, opts.MaxBackoff = 50*time.Millisecond, 500*time.Millisecond
+	}
+	cfg := &policy.XMPP{JID: "mauve@localhost", Password: password, Server: p.addr}
+	x, err := notify.NewXMPP(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Start()
+	t.Cleanup(func() { _ = x.Close() })
+	return x
+}
+
+func TestXMPPDeliversOverSTARTTLS(t *testing.T) {
+	p := startProsody(t, true)
+	p.register("mauve", mauvePassword)
+	p.register("johnny", johnnyPassword)
+	logs, logger := newLogBuffer()
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls, Logger: logger})
+	johnny := dialReader(t, p, "johnny", johnnyPassword)
+
+	first := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
+	if err := x.Send(context.Background(), first); err != nil {
+		t.Fatalf("Send: %v\n%s", err, p.logs())
+	}
+	if got := johnny.next(t); got != first.Short {
+		t.Errorf("johnny read %q, want %q", got, first.Short)
+	}
+	// Delivered once: the next thing johnny reads is the next message.
+	cleared := chanAlert()
+	cleared.State, cleared.ClearedAt = store.StateCleared, chanT0
+	second := chanMessage(t, "johnny", store.EventCleared, cleared, "")
+	if err := x.Send(context.Background(), second); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if got := johnny.next(t); got != second.Short {
+		t.Errorf("johnny read %q, want the second message %q", got, second.Short)
+	}
+	checkNoSecret(t, "log", logs.String(), mauvePassword)
+}
+
+func TestXMPPPlaintextOnLoopback(t *testing.T) {
+	p := startProsody(t, false)
+	p.register("mauve", mauvePassword)
+	p.register("johnny", johnnyPassword)
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{Plaintext: true})
+	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "further alerts suppressed until things calm down")
+	if err := x.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v\n%s", err, p.logs())
+	}
+	got := johnny.next(t)
+	if !strings.HasPrefix(got, "link-eth0: RAISED (urgent)") || !strings.HasSuffix(got, "\nfurther alerts suppressed until things calm down") {
+		t.Errorf("johnny read %q, want the short form and the note on its own line", got)
+	}
+}
+
+// TestXMPPReconnects shows the session coming back by itself after the
+// server restarts, and sends failing transiently while it is away.
+func TestXMPPReconnects(t *testing.T) {
+	p := startProsody(t, true)
+	p.register("mauve", mauvePassword)
+	p.register("johnny", johnnyPassword)
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls, ConnectWait: 200 * time.Millisecond})
+	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
+	if err := x.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	johnny.next(t)
+
+	p.stop()
+	// The channel notices the lost stream and cannot send; the failure is
+	// transient, so the worker retries rather than giving up on xmpp. (It
+	// may take a moment to see the stream end, in which case its write
+	// fails instead, just as transiently.)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		err := x.Send(context.Background(), m)
+		if err != nil {
+			if notify.IsPermanent(err) {
+				t.Fatalf("Send with the server down = %v, want a transient error", err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Send kept succeeding with the server down")
+		}
+	}
+
+	p.start()
+	johnny = dialReader(t, p, "johnny", johnnyPassword)
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if err = x.Send(context.Background(), m); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Send after the server came back: %v\n%s", err, p.logs())
+		}
+	}
+	if got := johnny.next(t); got != m.Short {
+		t.Errorf("after reconnecting johnny read %q, want %q", got, m.Short)
+	}
+}
+
+func TestXMPPFailures(t *testing.T) {
+	p := startProsody(t, true)
+	p.register("mauve", mauvePassword)
+
+	t.Run("login refused is permanent", func(t *testing.T) {
+		logs, logger := newLogBuffer()
+		x := startXMPP(t, p, "wrong-password-5150", notify.XMPPOptions{TLS: p.tls, Logger: logger, ConnectWait: 5 * time.Second})
+		var err error
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			err = x.Send(context.Background(), chanMessage(t, "johnny", store.EventRaised, chanAlert(), ""))
+			if notify.IsPermanent(err) || time.Now().After(deadline) {
+				break
+			}
+		}
+		if !notify.IsPermanent(err) || !strings.Contains(err.Error(), "login refused") {
+			t.Errorf("Send with a wrong password = %v, want a permanent login refused", err)
+		}
+		checkNoSecret(t, "error", err.Error(), "wrong-password-5150")
+		checkNoSecret(t, "log", logs.String(), "wrong-password-5150")
+	})
+	t.Run("untrusted certificate is transient", func(t *testing.T) {
+		// No test CA: the system roots do not trust the server, and mauve
+		// refuses to talk to it, without calling that a refused login.
+		x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{ConnectWait: time.Second})
+		err := x.Send(context.Background(), chanMessage(t, "johnny", store.EventRaised, chanAlert(), ""))
+		if err == nil || notify.IsPermanent(err) || !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("Send to an untrusted server = %v, want a transient certificate error", err)
+		}
+	})
+	t.Run("person without address is permanent", func(t *testing.T) {
+		x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls})
+		err := x.Send(context.Background(), chanMessage(t, "nobody", store.EventRaised, chanAlert(), ""))
+		if !notify.IsPermanent(err) {
+			t.Errorf("Send to a person with no JID = %v, want a permanent error", err)
+		}
+	})
+	t.Run("cancel while waiting", func(t *testing.T) {
+		// A server that accepts TCP and never speaks: the channel waits for
+		// a session, and the caller's cancel ends the wait.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		x, err := notify.NewXMPP(&policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: l.Addr().String()},
+			notify.XMPPOptions{TLS: p.tls, ConnectWait: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.Start()
+		defer x.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		err = x.Send(ctx, chanMessage(t, "johnny", store.EventRaised, chanAlert(), ""))
+		if err == nil || notify.IsPermanent(err) || ctx.Err() == nil {
+			t.Errorf("Send = %v, want a transient error once the context ended", err)
+		}
+	})
+}
+
+func TestNewXMPPRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  policy.XMPP
+		opts notify.XMPPOptions
+		want string
+	}{
+		{"no jid", policy.XMPP{Password: "x"}, notify.XMPPOptions{}, "jid is empty"},
+		{"domain jid", policy.XMPP{JID: "example.com", Password: "x"}, notify.XMPPOptions{}, "not a user JID"},
+		{"no password", policy.XMPP{JID: "mauve@example.com"}, notify.XMPPOptions{}, "password"},
+		{"plaintext to a remote server", policy.XMPP{JID: "mauve@example.com", Password: "x", Server: "xmpp.example.com:5222"},
+			notify.XMPPOptions{Plaintext: true}, "only allowed to a loopback server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := notify.NewXMPP(&tt.cfg, tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewXMPP = %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+}
