@@ -70,7 +70,12 @@ func newChannel(ref string, p *policy.Policy, logger *slog.Logger) (Channel, err
 		}
 		return ch, nil
 	case "xmpp":
-		return nil, nil // NewXMPP(p.XMPP, …) (issue 6)
+		ch, err := NewXMPP(p.XMPP, XMPPOptions{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("channel %q: %w", ref, err)
+		}
+		ch.Start() // stopped by CloseChannels
+		return ch, nil
 	default:
 		return nil, fmt.Errorf("unknown channel type %q in %q (want log, email, xmpp, sms.<name>, webhook.<name> or exec.<name>)", kind, ref)
 	}
