@@ -17,7 +17,7 @@ func (p *pages) alertPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "No such alert", notFound(k, err))
 		return
 	}
-	pg := p.page(r, v.Alert.Summary, true)
+	pg := p.page(r, alertTitle(v.Alert), true)
 	if r.URL.Query().Get("fragment") != "" {
 		p.render(w, r, http.StatusOK, components.AlertBody(pg, v))
 		return
@@ -56,7 +56,15 @@ func (p *pages) alertAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Error, v.ErrorAction, v.Form = msg, name, f
-	p.render(w, r, status, components.Alert(p.page(r, v.Alert.Summary, true), v))
+	p.render(w, r, status, components.Alert(p.page(r, alertTitle(v.Alert), true), v))
+}
+
+// alertTitle names an alert in the browser's title bar and tabs.
+func alertTitle(a store.Alert) string {
+	if a.Summary != "" {
+		return a.Summary
+	}
+	return a.Source + "/" + a.ID
 }
 
 // alertView reads an alert and its history into the page's view model.

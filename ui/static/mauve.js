@@ -58,28 +58,36 @@
     var doc = new DOMParser().parseFromString(html, "text/html");
     var checked = {};
     box.querySelectorAll("input[type=checkbox]:checked").forEach(function (i) { checked[i.value] = true; });
+    // Remember what has focus so it can be found again in the new markup;
+    // a region where the person is typing is left alone.
     var active = document.activeElement;
-    var activeValue = active && active.type === "checkbox" ? active.value : null;
+    var typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) && active.type !== "checkbox";
+    var refocus = null;
+    if (active && active.type === "checkbox") {
+      refocus = "input[type=checkbox][value=\"" + CSS.escape(active.value) + "\"]";
+    } else if (active && active.tagName === "A") {
+      refocus = "a[href=\"" + CSS.escape(active.getAttribute("href")) + "\"]";
+    }
     doc.querySelectorAll("[data-live][id]").forEach(function (fresh) {
       var old = document.getElementById(fresh.id);
-      // Leave a region alone while the person types in it.
-      if (old && (activeValue !== null || !old.contains(active))) {
+      if (old && !(typing && old.contains(active))) {
         old.replaceWith(document.importNode(fresh, true));
       }
     });
     box.querySelectorAll("input[type=checkbox]").forEach(function (i) {
       if (checked[i.value]) { i.checked = true; }
-      if (activeValue !== null && i.value === activeValue) { i.focus(); }
     });
+    if (refocus && (!document.activeElement || document.activeElement === document.body)) {
+      var again = box.querySelector(refocus);
+      if (again) { again.focus(); }
+    }
     say("Live");
   }
 
   var es = new EventSource("/api/v1/events");
   es.onopen = function () { say("Live"); };
   es.onmessage = function () { schedule(150); };
-  ["change", "alert", "update"].forEach(function (name) {
-    es.addEventListener(name, function () { schedule(150); });
-  });
+  es.addEventListener("change", function () { schedule(150); });
   es.onerror = function () {
     say(es.readyState === EventSource.CLOSED ? "Live updates stopped: reload the page." : "Reconnecting…");
   };
