@@ -16,6 +16,10 @@ type Outcome struct {
 	Detail  string    // error text or provider id, never a secret
 	RetryAt time.Time // for DeliveryRetry
 	Now     time.Time
+	// Waiting marks a DeliveryRetry that is not a failed attempt (the row
+	// is held for a person's live client): Attempts stays as it is, so the
+	// retry backoff and give-up of later real attempts start afresh.
+	Waiting bool
 }
 
 // DeliveryStatus classifies an Outcome.
@@ -88,7 +92,9 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 		status := o.Status
 		switch status {
 		case DeliveryRetry:
-			n.Attempts++
+			if !o.Waiting {
+				n.Attempts++
+			}
 			n.NextAttempt = o.RetryAt
 			if n.NextAttempt.Before(now) {
 				n.NextAttempt = now

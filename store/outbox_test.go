@@ -189,3 +189,28 @@ func TestOpen_SecondOpenFailsFastWithClearMessage(t *testing.T) {
 		t.Errorf("open in a missing directory: got nil error")
 	}
 }
+
+// groupDecider puts every alert in one group and tells nobody.
+type groupDecider struct{ group, level string }
+
+func (d groupDecider) Decide(c store.Change) store.Decision {
+	return store.Decision{Group: d.group, Level: d.level}
+}
+
+func TestStore_RedecideRegroupsWithoutTelling(t *testing.T) {
+	h := newHarness(t, store.Options{Decider: &recordingDecider{}})
+	h.send(0, update(wire.Alert{ID: "x"}))
+	h.restart()
+	h.opts.Decider = groupDecider{"core", "urgent"}
+	h.restart()
+	before, _ := h.s.DueNotifications(at(time.Hour), 0)
+	if err := h.s.Redecide(at(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if a := h.get("x"); a.Group != "core" || a.Level != "urgent" {
+		t.Errorf("got group %q level %q, want core, urgent", a.Group, a.Level)
+	}
+	if after, _ := h.s.DueNotifications(at(time.Hour), 0); len(after) != len(before) {
+		t.Errorf("outbox rows got %d, want %d (nobody told)", len(after), len(before))
+	}
+}

@@ -230,7 +230,7 @@ func (s *Store) Redecide(now time.Time) error {
 				a.Level = dec.Level
 			}
 			if a.State == StateRaised {
-				a.Reminders = slices.Clone(dec.Reminders)
+				setReminders(&a, dec.Reminders, now)
 			}
 			if err := t.save(&before, &a); err != nil {
 				return err

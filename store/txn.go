@@ -210,15 +210,7 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 		if dec.Level != "" {
 			after.Level = dec.Level
 		}
-		after.Reminders = slices.Clone(dec.Reminders)
-		// A reminder in the past would fall due again at once: the
-		// earliest is a second from now.
-		soonest := t.now.Add(time.Second)
-		for i, r := range after.Reminders {
-			if r.At.Before(soonest) {
-				after.Reminders[i].At = soonest
-			}
-		}
+		setReminders(after, dec.Reminders, t.now)
 		if err := t.queue(after, kind, dec.Notifications); err != nil {
 			return err
 		}
@@ -270,6 +262,19 @@ func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
 		t.notified = true
 	}
 	return nil
+}
+
+// setReminders replaces the alert's reminders with a copy of rs. A
+// reminder in the past would fall due again at once: the earliest is a
+// second from now.
+func setReminders(a *Alert, rs []Reminder, now time.Time) {
+	a.Reminders = slices.Clone(rs)
+	soonest := now.Add(time.Second)
+	for i, r := range a.Reminders {
+		if r.At.Before(soonest) {
+			a.Reminders[i].At = soonest
+		}
+	}
 }
 
 func cloneAlert(a Alert) Alert {
