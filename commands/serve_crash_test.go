@@ -185,3 +185,53 @@ func TestServe_KillNineLosesNothingCommitted(t *testing.T) {
 		t.Errorf("no exit 15s after SIGTERM")
 	}
 }
+
+// The whole path with real processes: `mauve send` datagrams to a
+// `mauve serve` process, checked through its API.
+func TestServe_ProcessEndToEnd(t *testing.T) {
+	bin := buildMauve(t)
+	db := filepath.Join(t.TempDir(), "mauve.db")
+	s, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.CreateToken("local", "e2e", time.Now())
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startServeProcess(t, bin, db)
+	for _, args := range [][]string{
+		{"-o", "db1", "-i", "disk", "-s", "/var is 97% full", "-r"},
+		{"-o", "db1", "-i", "heartbeat", "-c", "-r", "+10m"},
+		{"-o", "web1", "-i", "http", "-r", "now", "-c", "+1h"},
+	} {
+		out, err := exec.Command(bin, append([]string{"send", p.udp}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("mauve send %v: %v\n%s", args, err, out)
+		}
+	}
+	var got map[string]apiAlert
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) < 3 && time.Now().Before(deadline) {
+		var body struct{ Alerts []apiAlert }
+		apiGet(t, p.http, token, "/api/v1/alerts", &body)
+		got = map[string]apiAlert{}
+		for _, a := range body.Alerts {
+			got[a.Source+"/"+a.ID] = a
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for key, want := range map[string]string{"db1/disk": "raised", "db1/heartbeat": "cleared", "web1/http": "raised"} {
+		if got[key].State != want {
+			t.Errorf("%s: state got %q, want %q (all: %v)", key, got[key].State, want, got)
+		}
+	}
+	if a := got["db1/heartbeat"]; a.WillRaiseAt == nil || time.Until(*a.WillRaiseAt) < 9*time.Minute {
+		t.Errorf("db1/heartbeat: will_raise_at got %v, want about 10 minutes from now", a.WillRaiseAt)
+	}
+	var one apiAlert
+	if code := apiGet(t, p.http, token, "/api/v1/alerts/db1/disk", &one); code != 200 || one.Summary != "/var is 97% full" {
+		t.Errorf("GET /api/v1/alerts/db1/disk: status %d, %+v", code, one)
+	}
+}
