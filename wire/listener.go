@@ -84,6 +84,10 @@ func NewListener(conns []net.PacketConn, h Handler, opts ListenerOptions) *Liste
 // only when every socket has failed (for example, been closed). It starts
 // Readers goroutines per socket and waits for all of them.
 func (l *Listener) Run(ctx context.Context) error {
+	if len(l.conns) == 0 {
+		<-ctx.Done()
+		return nil
+	}
 	for _, c := range l.conns {
 		if rb, ok := c.(interface{ SetReadBuffer(int) error }); ok && l.opts.ReadBuffer > 0 {
 			if err := rb.SetReadBuffer(l.opts.ReadBuffer); err != nil {
