@@ -38,8 +38,15 @@ type contractRig struct {
 // contractCases lists every channel. Add a row per channel.
 func contractCases() map[string]func(t *testing.T) contractRig {
 	return map[string]func(t *testing.T) contractRig{
-		"email": emailContract,
-		"log":   logContract,
+		"email":         emailContract,
+		"log":           logContract,
+		"sms.twilio":    twilioContract,
+		"sms.http":      httpSMSContract,
+		"webhook.json":  webhookContract("json", "hooks/contract-json-key", "contract-hmac-secret"),
+		"webhook.slack": webhookContract("slack", "hooks/T0/B0/contract-slack-key", ""),
+		"webhook.ntfy":  webhookContract("ntfy", "contract-ntfy-topic", ""),
+		"exec":          execContract,
+		"xmpp":          xmppContract,
 	}
 }
 

@@ -154,6 +154,35 @@ func redactURL(raw string) string {
 	return s
 }
 
+// urlSecrets lists the parts of a URL beyond its host that may carry a key
+// (the path, the query, user info), to be redacted from errors.
+func urlSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return []string{raw}
+	}
+	var s []string
+	if p := strings.Trim(u.Path, "/"); p != "" {
+		s = append(s, p)
+		// A provider may echo any one segment; the long ones are keys.
+		for _, seg := range strings.Split(p, "/") {
+			if len(seg) >= 12 {
+				s = append(s, seg)
+			}
+		}
+	}
+	if u.RawQuery != "" {
+		s = append(s, u.RawQuery)
+		for _, vs := range u.Query() {
+			s = append(s, vs...)
+		}
+	}
+	if u.User != nil {
+		s = append(s, u.User.String())
+	}
+	return s
+}
+
 // stripURLError unwraps the *url.Error that net/http puts around failures,
 // since its text repeats the full URL.
 func stripURLError(err error) error {

@@ -289,12 +289,13 @@ func (p *HTTPSMS) SendSMS(ctx context.Context, to, body string) error {
 	return req.send(ctx, p.client)
 }
 
-// secrets lists what must never show in this provider's errors: the token
-// and the values of headers, configured and rendered, other than the
-// plain ones that describe the content.
+// secrets lists what must never show in this provider's errors: the token,
+// the URL's path and query, and the values of headers, configured and
+// rendered, other than the plain ones that describe the content.
 func (p *HTTPSMS) secrets(rendered []string) []string {
 	s := []string{p.token}
 	s = append(s, p.rawHdr...)
+	s = append(s, urlSecrets(p.url)...)
 	return append(s, rendered...)
 }
 

@@ -229,17 +229,7 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 // secrets lists what must not show in errors: the signing secret and the
 // parts of the URL beyond its host, which often carry a key.
 func (w *Webhook) secrets() []string {
-	s := []string{w.secret, w.topic}
-	if u, err := url.Parse(w.url); err == nil {
-		if p := strings.Trim(u.Path, "/"); p != "" {
-			s = append(s, p)
-		}
-		s = append(s, u.RawQuery)
-		if u.User != nil {
-			s = append(s, u.User.String())
-		}
-	}
-	return s
+	return append([]string{w.secret, w.topic}, urlSecrets(w.url)...)
 }
 
 // Sign returns the SignatureHeader value for body under secret:
