@@ -273,3 +273,38 @@ func TestHoursSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestPages_AcknowledgeWorkingHours: the classic example through the
+// form: 2 working hours from Friday 17:00 end on Monday morning.
+func TestPages_AcknowledgeWorkingHours(t *testing.T) {
+	st := newPagesStation(t)
+	st.advance(2*24*time.Hour + 7*time.Hour) // Wednesday 10:00 → Friday 17:00
+	st.send("web1", wire.Alert{ID: "disk", Summary: "disk full"})
+	c := st.login()
+	res := st.post(c, "/alerts/web1/disk/acknowledge", url.Values{"for": {"2"}, "mode": {"working"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("got %d, want 303:\n%s", res.status, res.body)
+	}
+	a, err := st.store.Get(store.Key{Source: "web1", ID: "disk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Half an hour on Friday (to 17:30), one and a half on Monday from 09:30.
+	want := time.Date(2026, 11, 30, 11, 0, 0, 0, st.pol.Station.Location)
+	if !a.AcknowledgedUntil.Equal(want) {
+		t.Errorf("got acknowledged until %s, want %s", a.AcknowledgedUntil, want)
+	}
+	page := st.get(c, "/alerts/web1/disk")
+	if !strings.Contains(page.body, "until Mon 11:00") {
+		t.Errorf("the alert page does not say until Mon 11:00")
+	}
+
+	// Longer than max_acknowledgement is cut to it.
+	if res := st.post(c, "/alerts/web1/disk/acknowledge", url.Values{"for": {"500"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("for 500 hours: got %d, want 303", res.status)
+	}
+	a, _ = st.store.Get(store.Key{Source: "web1", ID: "disk"})
+	if want := st.Now().Add(188 * time.Hour); !a.AcknowledgedUntil.Equal(want) {
+		t.Errorf("for 500 hours: got until %s, want the cap %s", a.AcknowledgedUntil, want)
+	}
+}

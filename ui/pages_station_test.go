@@ -42,7 +42,7 @@ const pagesPolicy = `
 station {
   name                = "test"
   timezone            = "Europe/London"
-  max_acknowledgement = "2d"
+  max_acknowledgement = "188h" # classic's cap; 2d would stop a Friday evening acknowledgement on Sunday
 }
 person "johnny" {
   password = "%s"
