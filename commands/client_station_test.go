@@ -98,6 +98,22 @@ func (c *clientClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// waitParked waits until someone (the worker) waits for the clock to
+// reach at, so that advancing past it wakes them.
+func (c *clientClock) waitParked(t *testing.T, at time.Time) {
+	t.Helper()
+	clientWaitFor(t, "the worker to wait for "+at.Format(time.TimeOnly), func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, w := range c.waiters {
+			if w.at.Equal(at) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 func (c *clientClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -142,6 +158,13 @@ person "johnny" {
   email = "johnny@example.com"
   all   = [email]
 }
+alert_group "quiet" {
+  level    = normal
+  includes = glob("quiet-*", id)
+  notify "johnny" {
+    every = "1d"
+  }
+}
 alert_group "everything" {
   level = urgent
   notify "johnny" {
@@ -174,7 +197,10 @@ func startClientStation(t *testing.T, hold time.Duration) *clientStation {
 	}
 	w := notify.NewWorker(notify.WorkerOptions{
 		Outbox: st, Policy: func() *policy.Policy { return pol }, Channels: func() map[string]notify.Channel { return chans },
-		Clock: clock, Presence: pres, Poll: time.Hour,
+		// Poll in fake time: the worker also wakes every 5 minutes, as a
+		// later retry set while an earlier one is pending may otherwise
+		// wait for the poll (notify.Worker keeps only its earliest retry).
+		Clock: clock, Presence: pres, Poll: 5 * time.Minute,
 	})
 	srv, err := ui.NewServer(ui.Options{Store: st, Policy: func() *policy.Policy { return pol }, Presence: pres, Now: clock.Now})
 	if err != nil {
@@ -240,6 +266,21 @@ func clientWaitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// row returns the alert's outbox row, due or not.
+func (s *clientStation) row(t *testing.T, id string) (store.Notification, bool) {
+	t.Helper()
+	rows, err := s.store.DueNotifications(s.clock.Now().Add(24*time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.AlertID == id {
+			return r, true
+		}
+	}
+	return store.Notification{}, false
 }
 
 // held reports whether the alert's notification waits in the outbox for

@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -38,6 +39,7 @@ func TestClient_UrgentUnacknowledgedPastHoldIsEmailed(t *testing.T) {
 	s.raise(t, "bgp")
 	clientWaitFor(t, "the client to show the alert", func() bool { return strings.Contains(out.String(), `"id":"bgp"`) })
 	clientWaitFor(t, "the worker to hold the email", func() bool { return s.held(t, "bgp") })
+	s.clock.waitParked(t, clientT0.Add(5*time.Minute))
 	s.clock.Advance(4 * time.Minute)
 	if n := s.mail.count(); n != 0 {
 		t.Fatalf("got %d emails before the hold time, want 0", n)
@@ -65,6 +67,7 @@ func TestClient_AcknowledgedOnClientIsNeverEmailed(t *testing.T) {
 	if _, err := c.Acknowledge(context.Background(), store.Key{Source: "core-router", ID: "bgp"}, ui.AckOptions{For: "1h", Note: "on it"}); err != nil {
 		t.Fatal(err)
 	}
+	s.clock.waitParked(t, clientT0.Add(5*time.Minute))
 	s.clock.Advance(5 * time.Minute)
 	clientWaitFor(t, "the held row to be finished", func() bool {
 		rows, err := s.store.DueNotifications(s.clock.Now().Add(24*time.Hour), 100)
@@ -127,4 +130,32 @@ func TestClient_BadCredentialsAndServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A normal alert waits as long as the client stays, asked about again every
+// hold period; those waits are not failed attempts, so they cannot use up
+// the retries of the email that follows.
+func TestClient_HoldingIsNoFailedAttempt(t *testing.T) {
+	s := startClientStation(t, 5*time.Minute)
+	_, stop := startJSONClient(t, s)
+	s.raise(t, "quiet-disk")
+	clientWaitFor(t, "the worker to hold the email", func() bool { return s.held(t, "quiet-disk") })
+	for i := range 15 {
+		s.clock.waitParked(t, s.clock.Now().Add(5*time.Minute))
+		s.clock.Advance(5 * time.Minute)
+		want := s.clock.Now().Add(5 * time.Minute)
+		clientWaitFor(t, fmt.Sprintf("hold %d", i+2), func() bool {
+			r, ok := s.row(t, "quiet-disk")
+			return ok && r.NextAttempt.Equal(want)
+		})
+	}
+	r, _ := s.row(t, "quiet-disk")
+	if r.Attempts != 0 {
+		t.Errorf("got %d attempts after 16 holds, want 0", r.Attempts)
+	}
+	if n := s.mail.count(); n != 0 {
+		t.Fatalf("got %d emails while the client was connected, want 0", n)
+	}
+	stop()
+	clientWaitFor(t, "the email after the client stopped", func() bool { return s.mail.count() == 1 })
 }

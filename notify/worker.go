@@ -268,7 +268,7 @@ func (w *Worker) hold(n store.Notification, ref string, recheck, now time.Time) 
 	w.held[n.ID] = struct{}{}
 	w.mu.Unlock()
 	w.retryAt(recheck)
-	return w.finish(n, ref, store.Outcome{Status: store.DeliveryRetry, Detail: heldDetail, RetryAt: recheck, Now: now})
+	return w.finish(n, ref, store.Outcome{Status: store.DeliveryRetry, Detail: heldDetail, RetryAt: recheck, Now: now, Waiting: true})
 }
 
 // releaseHeld makes every held row due now, after a client went away.
@@ -282,7 +282,7 @@ func (w *Worker) releaseHeld() {
 	w.mu.Unlock()
 	now := w.o.Clock.Now()
 	for _, id := range ids {
-		err := w.o.Outbox.Finish(id, store.Outcome{Status: store.DeliveryRetry, Detail: "live client left", RetryAt: now, Now: now})
+		err := w.o.Outbox.Finish(id, store.Outcome{Status: store.DeliveryRetry, Detail: "live client left", RetryAt: now, Now: now, Waiting: true})
 		if err != nil {
 			w.o.Logger.Debug("release held notification", "id", id, "err", err)
 		}
