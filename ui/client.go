@@ -257,6 +257,7 @@ func (c *Client) request(ctx context.Context, method, path string, q url.Values,
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "mauve")
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}

@@ -26,7 +26,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stop := s.store.Subscribe()
 	defer stop()
 	if r.URL.Query().Get("client") == "1" && s.presence != nil {
-		leave := s.presence.Arrive(personFrom(r.Context()))
+		leave := s.arrive(personFrom(r.Context()), r.UserAgent())
 		defer leave()
 	}
 	s.stats.streams.Add(1)
@@ -73,4 +73,15 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// arrive tells the presence registry a live client connected, with its
+// User-Agent when the registry records one.
+func (s *Server) arrive(person, agent string) (leave func()) {
+	if j, ok := s.presence.(interface {
+		Join(person, agent string) (leave func())
+	}); ok {
+		return j.Join(person, agent)
+	}
+	return s.presence.Arrive(person)
 }
