@@ -61,8 +61,11 @@
 // fails at load and not at 3 a.m.
 //
 // An alert belongs to the first group whose includes is true; the last
-// group takes every other alert. A notify block without every tells its
-// people once per event and never reminds.
+// group takes every other alert (a file with no alert_group sends every
+// alert to a person "local" through the log, as the embedded defaults
+// do). A notify block without every tells its people once per event and
+// never reminds; one naming a people list takes the list's every and
+// during when it gives none.
 //
 // # Decisions
 //

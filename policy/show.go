@@ -14,6 +14,15 @@ import (
 // written.
 func (p *Policy) Show(w io.Writer) error {
 	b := &strings.Builder{}
+	p.showStation(b)
+	p.showChannels(b)
+	p.showPeople(b)
+	p.showGroups(b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (p *Policy) showStation(b *strings.Builder) {
 	s := &p.Station
 	fmt.Fprintf(b, "station {\n")
 	fmt.Fprintf(b, "  name     = %q\n  database = %q\n  timezone = %q\n  url      = %q\n", s.Name, s.Database, s.Location.String(), s.URL)
@@ -34,6 +43,9 @@ func (p *Policy) Show(w io.Writer) error {
 			quoteList(h.Destination), FormatDuration(h.Every), FormatDuration(h.RaiseAfter))
 	}
 	fmt.Fprintf(b, "}\n")
+}
+
+func (p *Policy) showChannels(b *strings.Builder) {
 	for _, k := range p.SenderKeys {
 		fmt.Fprintf(b, "\nsender_key %q {\n  secret  = %s\n  sources = %s\n}\n", k.Name, secret(string(k.Secret)), quoteList(k.Sources))
 	}
@@ -56,6 +68,9 @@ func (p *Policy) Show(w io.Writer) error {
 		x := p.Execs[n]
 		fmt.Fprintf(b, "\nexec %q {\n  command = %s\n  timeout = %q\n}\n", n, quoteList(x.Command), FormatDuration(x.Timeout))
 	}
+}
+
+func (p *Policy) showPeople(b *strings.Builder) {
 	for _, n := range sortedKeys(p.People) {
 		ps := p.People[n]
 		fmt.Fprintf(b, "\nperson %q {\n", n)
@@ -91,6 +106,9 @@ func (p *Policy) Show(w io.Writer) error {
 	for _, n := range sortedKeys(p.Subjects) {
 		fmt.Fprintf(b, "\nsubjects %q {\n  members = %s\n}\n", n, quoteList(p.Subjects[n].Members))
 	}
+}
+
+func (p *Policy) showGroups(b *strings.Builder) {
 	for _, g := range p.Groups {
 		fmt.Fprintf(b, "\nalert_group %q {\n  level = %s\n", g.Name, g.Level)
 		if g.Includes != nil {
@@ -106,8 +124,6 @@ func (p *Policy) Show(w io.Writer) error {
 		}
 		fmt.Fprintf(b, "}\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // source is an expression as written, from the range it was parsed at.
