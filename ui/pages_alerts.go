@@ -21,7 +21,9 @@ func (p *pages) alertList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Notice = doneNotice(q.Get("did"), q.Get("done"))
-	p.render(w, r, http.StatusOK, components.Alerts(p.page(r, "Alerts", true), v))
+	pg := p.page(r, "Alerts", true)
+	pg.Nav = "alerts"
+	p.render(w, r, http.StatusOK, components.Alerts(pg, v))
 }
 
 // alertListFragment: GET /fragments/alerts renders the list alone; the

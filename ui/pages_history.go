@@ -27,6 +27,7 @@ func (p *pages) historyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := components.HistoryPage{Query: hq, Limit: historyLimit}
 	pg := p.page(r, "History", false)
+	pg.Nav = "history"
 	sq, err := historyQuery(hq, p.location())
 	if err != nil {
 		status, msg := statusOf(err)

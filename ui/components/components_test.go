@@ -27,7 +27,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, london) // a Friday
-	page := components.Page{Title: "Alerts", Person: "johnny", Now: now, Live: true, Present: []string{"archie"}}
+	page := components.Page{Title: "Alerts", Person: "johnny", Now: now, Live: true, Present: []string{"archie"}, Nav: "alerts"}
 	bgp := store.Alert{Source: "core-router", ID: "bgp", Subject: "core1.example.com", Summary: "BGP session to transit down",
 		State: store.StateAcknowledged, Level: "urgent", Group: "core", RaisedAt: now.Add(-25 * time.Minute),
 		AcknowledgedBy: "johnny", AcknowledgedUntil: now.Add(2 * time.Hour)}

@@ -18,6 +18,9 @@ type Page struct {
 	Present []string
 	// Live turns on the live-update script for the page.
 	Live bool
+	// Nav names the navigation entry this page is ("alerts", "history"),
+	// marked aria-current for screen readers and styled as current.
+	Nav string
 }
 
 // LoginView is the login form.
