@@ -141,15 +141,12 @@ func (e *evalEnv) inList(name, s string) (bool, error) {
 	if pl := e.p.Lists[name]; pl != nil {
 		return contains(pl.People, s), nil
 	}
-	return false, fmt.Errorf("there is no subjects or people list %q", name)
+	return false, nil // a literal name is checked at load; a computed one may name no list
 }
 
 func (e *evalEnv) noOneIn(name string) (bool, error) {
 	pl := e.p.Lists[name]
-	if pl == nil {
-		return false, fmt.Errorf("there is no people list %q", name)
-	}
-	return len(pl.People) == 0, nil
+	return pl != nil && len(pl.People) == 0, nil // literal names are checked at load
 }
 
 // stateFor is unacknowledged(d) (anyAck false) or raised_for(d) (true).
