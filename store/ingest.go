@@ -19,7 +19,7 @@ type IngestOptions struct {
 	// Logger receives commit failures and drops (at a bounded rate).
 	// nil: discard.
 	Logger *slog.Logger
-	// MaxBatch is the most updates one transaction commits. 0: 8192.
+	// MaxBatch is the most updates one transaction commits. 0: 4096.
 	MaxBatch int
 	// MaxPending is how many updates may wait for a commit before Handle
 	// blocks (pushing back on the socket buffers). 0: 262144.
@@ -72,7 +72,7 @@ func NewIngest(s *Store, opts IngestOptions) *Ingest {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 8192
+		opts.MaxBatch = 4096
 	}
 	if opts.MaxPending <= 0 {
 		opts.MaxPending = 262144
