@@ -191,3 +191,24 @@ func (o *memOutbox) waitFinished(t *testing.T) finished {
 		return finished{}
 	}
 }
+
+// advanceUntil moves the clock on by step until cond holds, for when the
+// worker may not yet be waiting on the clock when the test moves it: each
+// step fires whatever it waits on by then. Bounded by 10s of real time.
+func (c *fakeClock) advanceUntil(t *testing.T, step time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		c.Advance(step)
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (o *memOutbox) historyLen() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.history)
+}

@@ -141,7 +141,7 @@ func TestWorker_SMTPDownThenUp(t *testing.T) {
 		}
 	}
 	peer := startSMTPAt(t, addr)
-	r.clock.Advance(time.Minute)
+	r.clock.advanceUntil(t, time.Minute, "the retries", func() bool { return len(peer.messages()) >= rows })
 	for range rows {
 		f := r.outbox.waitFinished(t)
 		wantOutcome(t, f, f.Row.ID, "email", store.DeliveryDelivered)
@@ -197,7 +197,9 @@ func TestWorker_GivesUpAfterBoundedTime(t *testing.T) {
 		if len(waits) > 20 {
 			t.Fatal("still retrying after 20 attempts")
 		}
-		r.clock.Advance(f.Outcome.RetryAt.Sub(r.clock.Now()))
+		seen := r.outbox.historyLen()
+		step := max(f.Outcome.RetryAt.Sub(r.clock.Now()), time.Second)
+		r.clock.advanceUntil(t, step, "the next attempt", func() bool { return r.outbox.historyLen() > seen })
 	}
 	wantOutcome(t, r.outbox.waitFinished(t), id, "log", store.DeliveryDelivered)
 	var total time.Duration
