@@ -67,7 +67,7 @@ func (l *loader) decodeNotify(b *hcl.Block) *NotifyBlock {
 		n.Every, n.During = pl.Every, pl.During
 	default:
 		l.diags = append(l.diags, errorAt(b.LabelRanges[0], "Unknown person or list",
-			"notify %q names no person and no people list.%s", n.Target, suggest(n.Target, l.personAndListNames())))
+			"notify %q names no person and no people list; define person %q or people %q.%s", n.Target, n.Target, n.Target, suggest(n.Target, l.personAndListNames())))
 	}
 	l.every(c.Attributes, &n.Every)
 	if a, ok := c.Attributes["during"]; ok && l.checkExpr(a.Expr, "during", nil, duringFunctions) {
