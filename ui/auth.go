@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -119,7 +120,7 @@ func (s *Server) checkPassword(r *http.Request, name, password string) error {
 	now := s.now()
 	key := throttleKey(name, r)
 	if wait := s.logins.wait(key, now); wait > 0 {
-		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q: try again in %s", name, wait.Round(1e9))}
+		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q: try again in %s", name, wait.Round(time.Second))}
 	}
 	hash := dummyHash
 	person, ok := s.policy().People[name]

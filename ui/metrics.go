@@ -9,7 +9,11 @@ import (
 // handleMetrics: GET /metrics in the Prometheus text format: the server's
 // own counters, then each Options.Metrics writer's. Loopback clients need
 // no person (a local Prometheus); others authenticate like the API (a
-// Prometheus elsewhere sends a bearer token from `mauve token create`).
+// Prometheus elsewhere sends a bearer token from `mauve token create`). A
+// request with X-Forwarded-For or Forwarded is not loopback, so a reverse
+// proxy on the same host must send one of them (nginx: proxy_set_header
+// X-Forwarded-For $proxy_add_x_forwarded_for) or /metrics is open through it.
+// The counters hold no alert content, names or secrets.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	bw := bufio.NewWriter(w)
