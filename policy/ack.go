@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ const (
 )
 
 // AcknowledgeUntil says until when an acknowledgement given at now lasts.
-// spec is a duration ("2h"), counted as mode says (wallclock, daytime or
+// spec is a duration ("2h", or a bare number of hours), counted as mode says (wallclock, daytime or
 // working hours: "2h" of working hours from Friday 17:00 ends on Monday
 // morning, holidays skipped), or an absolute time (RFC 3339,
 // "2006-01-02 15:04", or "15:04" for its next occurrence) in the station's
@@ -35,6 +36,8 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 		d = g.AcknowledgementTime
 	} else if dd, err := ParseDuration(spec); err == nil {
 		d = dd
+	} else if h, err := strconv.ParseFloat(spec, 64); err == nil && h > 0 && h <= 24*366 {
+		d = time.Duration(h * float64(time.Hour)) // "N hours", as the classic web form asked
 	} else {
 		until, err := p.parseTime(spec, now)
 		if err != nil {

@@ -40,6 +40,7 @@ alert_group "default" {
 		err        string
 	}{
 		{"wallclock", p, other, "2h", "", fri, d(11, 27, 19, 0), ""},
+		{"a bare number is hours", p, other, "1.5", policy.CountWallclock, fri, d(11, 27, 18, 30), ""},
 		{"2 working hours from Friday 17:00 end Monday morning", p, other, "2h", policy.CountWorking, fri, d(11, 30, 11, 0), ""},
 		{"working hours skip Christmas and the weekend", p, other, "2h", policy.CountWorking, d(12, 24, 17, 0), d(12, 28, 11, 0), ""},
 		{"working hours from before the day starts", p, other, "1h", policy.CountWorking, d(11, 23, 7, 0), d(11, 23, 10, 30), ""},
