@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"os"
 	"path"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -185,7 +182,7 @@ func (st *station) run(ctx context.Context) error {
 		Store:    st.store,
 		Policy:   pol,
 		Logger:   st.log,
-		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}, processMetrics{}},
+		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}, processMetrics{}, udpDrops{}},
 		Now:      st.now,
 		Presence: presence,
 	})
@@ -319,29 +316,6 @@ func senderKey(p *policy.Policy, source string) ([]byte, bool) {
 		}
 	}
 	return nil, false
-}
-
-// errlessMetrics adapts a WriteMetrics that returns an error.
-type errlessMetrics struct {
-	w interface{ WriteMetrics(io.Writer) error }
-}
-
-func (m errlessMetrics) WriteMetrics(w io.Writer) { _ = m.w.WriteMetrics(w) }
-
-// processMetrics reports the station process's memory, so a load test
-// (and an operator) can see the resident size.
-type processMetrics struct{}
-
-func (processMetrics) WriteMetrics(w io.Writer) {
-	if b, err := os.ReadFile("/proc/self/statm"); err == nil {
-		var size, resident uint64
-		if _, err := fmt.Sscan(string(b), &size, &resident); err == nil {
-			fmt.Fprintf(w, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %d\n", resident*uint64(os.Getpagesize()))
-		}
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
 }
 
 func policyWarnings(p *policy.Policy) []string {

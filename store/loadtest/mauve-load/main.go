@@ -109,6 +109,8 @@ func run(o options, out io.Writer) error {
 	fmt.Fprintf(out, "sent %d in %s: %.0f updates/s offered\n", sent, sendTime.Round(time.Millisecond), float64(sent)/sendTime.Seconds())
 	fmt.Fprintf(out, "station received %.0f, committed %.0f (%.2f%% of sent) in %.0f transactions of %.0f on average\n",
 		received, committed, 100*committed/float64(sent), batches, committed/math.Max(batches, 1))
+	fmt.Fprintf(out, "lost before the station read them (kernel socket drops): %.0f\n",
+		after.get("mauve_udp_receive_drops_total")-before.get("mauve_udp_receive_drops_total"))
 	fmt.Fprintf(out, "committed rate: %.0f updates/s (until the last commit, %s)\n", committed/commitTime.Seconds(), commitTime.Round(time.Millisecond))
 	fmt.Fprintf(out, "p50 / p99 reception-to-commit latency: %s / %s\n",
 		latency(before, after, 0.50), latency(before, after, 0.99))

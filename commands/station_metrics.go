@@ -1,0 +1,87 @@
+package commands
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// errlessMetrics adapts a WriteMetrics that returns an error.
+type errlessMetrics struct {
+	w interface{ WriteMetrics(io.Writer) error }
+}
+
+func (m errlessMetrics) WriteMetrics(w io.Writer) { _ = m.w.WriteMetrics(w) }
+
+// processMetrics reports the station process's memory, so a load test
+// (and an operator) can see the resident size.
+type processMetrics struct{}
+
+func (processMetrics) WriteMetrics(w io.Writer) {
+	if b, err := os.ReadFile("/proc/self/statm"); err == nil {
+		var size, resident uint64
+		if _, err := fmt.Sscan(string(b), &size, &resident); err == nil {
+			fmt.Fprintf(w, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %d\n", resident*uint64(os.Getpagesize()))
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
+}
+
+// udpDrops reports the datagrams the kernel dropped because this
+// process's UDP sockets were full: loss that happens before the listener
+// can count anything (Linux only; elsewhere it writes nothing).
+type udpDrops struct{}
+
+func (udpDrops) WriteMetrics(w io.Writer) {
+	ours := socketInodes()
+	if len(ours) == 0 {
+		return
+	}
+	var drops uint64
+	found := false
+	for _, f := range []string{"/proc/net/udp", "/proc/net/udp6"} {
+		fh, err := os.Open(f)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Scan() // header
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 13 || !ours[fields[9]] {
+				continue
+			}
+			if n, err := strconv.ParseUint(fields[len(fields)-1], 10, 64); err == nil {
+				drops += n
+				found = true
+			}
+		}
+		fh.Close()
+	}
+	if found {
+		fmt.Fprintf(w, "# HELP mauve_udp_receive_drops_total Datagrams the kernel dropped because the station's sockets were full.\n# TYPE mauve_udp_receive_drops_total counter\nmauve_udp_receive_drops_total %d\n", drops)
+	}
+}
+
+// socketInodes returns the inodes of this process's sockets.
+func socketInodes() map[string]bool {
+	links, err := filepath.Glob("/proc/self/fd/*")
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, l := range links {
+		t, err := os.Readlink(l)
+		if err == nil && strings.HasPrefix(t, "socket:[") {
+			out[strings.TrimSuffix(strings.TrimPrefix(t, "socket:["), "]")] = true
+		}
+	}
+	return out
+}
