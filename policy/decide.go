@@ -130,7 +130,17 @@ func (p *Policy) schedule(e *evalEnv, g *Group, a store.Alert, now time.Time, sp
 func (p *Policy) keep(e *evalEnv, g *Group, c store.Change) []store.Reminder {
 	a := c.After
 	if c.Before.Group != g.Name {
-		return p.schedule(e, g, a, c.Now, make([]bool, len(g.Notify)))
+		// A new group (a reload, or fields that moved the alert): blocks
+		// whose people were all told already keep their pace from now;
+		// the others speak as soon as their during holds.
+		spoke := make([]bool, len(g.Notify))
+		for i, nb := range g.Notify {
+			spoke[i] = len(nb.People) > 0
+			for _, person := range nb.People {
+				spoke[i] = spoke[i] && contains(c.Before.Told, person)
+			}
+		}
+		return p.schedule(e, g, a, c.Now, spoke)
 	}
 	var rs []store.Reminder
 	for _, r := range c.Before.Reminders {

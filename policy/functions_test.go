@@ -160,8 +160,14 @@ alert_group "default" {
 	if len(d3.Notifications) != 0 {
 		t.Errorf("got notifications %+v, want none on a reload", d3.Notifications)
 	}
-	if len(d3.Reminders) != 1 || d3.Reminders[0].Block != 0 {
-		t.Errorf("reminders: got %+v, want one for the web group's block", d3.Reminders)
+	if len(d3.Reminders) != 1 || d3.Reminders[0].Block != 0 || !d3.Reminders[0].At.Equal(now.Add(time.Minute)) {
+		t.Errorf("reminders: got %+v, want q (never told) at once", d3.Reminders)
+	}
+	// Someone already told keeps their pace in the new group, from now.
+	a.Told = []string{"q"}
+	d4 := neu.Decide(store.Change{Event: store.EventUpdated, Before: a, After: a, Now: now.Add(time.Minute)})
+	if len(d4.Reminders) != 1 || !d4.Reminders[0].At.Equal(now.Add(6*time.Minute)) {
+		t.Errorf("reminders: got %+v, want q's next at 10:06", d4.Reminders)
 	}
 }
 
