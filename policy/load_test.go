@@ -203,3 +203,18 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestParse_DefaultURL(t *testing.T) {
+	for _, c := range []struct{ station, want string }{
+		{`name = "a1"`, "http://127.0.0.1:1288"},
+		{"name = \"a1\"\n listen {\n http = \"[::]:8080\"\n }", "http://a1:8080"},
+		{"name = \"a1\"\n listen {\n http = \"0.0.0.0:80\"\n }", "http://a1:80"},
+		{"name = \"a1\"\n listen {\n http = \"[::1]:1288\"\n }", "http://[::1]:1288"},
+		{"url = \"https://alerts.example.com/\"", "https://alerts.example.com"},
+	} {
+		p := mustParse(t, "station {\n"+c.station+"\n}\n")
+		if p.Station.URL != c.want {
+			t.Errorf("%s: got %q, want %q", c.station, p.Station.URL, c.want)
+		}
+	}
+}

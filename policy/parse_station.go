@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -74,6 +75,23 @@ func (l *loader) decodeStation(b *hcl.Block) {
 			l.decodeHeartbeat(lb)
 		}
 	}
+	if _, ok := as["url"]; !ok {
+		s.URL = defaultURL(s.ListenHTTP, s.Name)
+	}
+}
+
+// defaultURL is the web UI's address as people reach it: the HTTP listen
+// address, with the station's name for a wildcard host.
+func defaultURL(listen, name string) string {
+	host, port := listen, ""
+	if i := strings.LastIndexByte(listen, ':'); i >= 0 && !strings.HasSuffix(listen, "]") {
+		host, port = listen[:i], listen[i:]
+	}
+	switch host {
+	case "", "[::]", "0.0.0.0", "::":
+		host = name
+	}
+	return "http://" + host + port
 }
 
 func (l *loader) decodeHeartbeat(b *hcl.Block) {
