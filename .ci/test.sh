@@ -12,6 +12,7 @@ command -v protoc >/dev/null || need+=(protobuf-compiler)
 command -v chromium >/dev/null || need+=(chromium)
 command -v prosody >/dev/null || need+=(prosody)
 command -v tmux >/dev/null || need+=(tmux)
+command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo=sudo
