@@ -68,11 +68,38 @@ const (
 	ucs2
 )
 
+// gsmSeptets is what r costs in GSM-7: 1 for the default alphabet, 2 for
+// the extension table, 0 for a rune GSM-7 cannot carry. ASCII, nearly all
+// of a typical alert, is decided without a table search.
+func gsmSeptets(r rune) int {
+	if r < 0x80 {
+		switch r {
+		case '\n', '\r':
+			return 1
+		case '\f', '^', '{', '}', '\\', '[', '~', ']', '|':
+			return 2
+		case '`', 0x7f:
+			return 0
+		}
+		if r < 0x20 {
+			return 0
+		}
+		return 1
+	}
+	switch {
+	case strings.ContainsRune(gsmBasic, r):
+		return 1
+	case r == '€':
+		return 2
+	}
+	return 0
+}
+
 // encodingOf returns gsm7 when every rune of s is in the GSM alphabet or
 // its extension, and ucs2 otherwise.
 func encodingOf(s string) smsEncoding {
 	for _, r := range s {
-		if !strings.ContainsRune(gsmBasic, r) && !strings.ContainsRune(gsmExtension, r) {
+		if gsmSeptets(r) == 0 {
 			return ucs2
 		}
 	}
@@ -82,10 +109,7 @@ func encodingOf(s string) smsEncoding {
 // smsUnits is what r costs in enc: septets for GSM-7, UTF-16 units for UCS-2.
 func smsUnits(r rune, enc smsEncoding) int {
 	if enc == gsm7 {
-		if strings.ContainsRune(gsmExtension, r) {
-			return 2
-		}
-		return 1
+		return gsmSeptets(r)
 	}
 	if r > 0xFFFF {
 		return 2

@@ -32,6 +32,28 @@ func TestSMSLength(t *testing.T) {
 	}
 }
 
+// TestGSMSeptets holds the fast path to the GSM 03.38 tables.
+func TestGSMSeptets(t *testing.T) {
+	for _, r := range gsmBasic {
+		if got := gsmSeptets(r); got != 1 {
+			t.Errorf("gsmSeptets(%q) = %d, want 1 (default alphabet)", r, got)
+		}
+	}
+	for _, r := range gsmExtension {
+		if got := gsmSeptets(r); got != 2 {
+			t.Errorf("gsmSeptets(%q) = %d, want 2 (extension table)", r, got)
+		}
+	}
+	for r := rune(0); r < 0x3000; r++ {
+		if strings.ContainsRune(gsmBasic, r) || strings.ContainsRune(gsmExtension, r) {
+			continue
+		}
+		if got := gsmSeptets(r); got != 0 {
+			t.Errorf("gsmSeptets(%q) = %d, want 0 (not in GSM-7)", r, got)
+		}
+	}
+}
+
 func TestSplitSMS(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -164,4 +186,19 @@ func FuzzSplitSMS(f *testing.F) {
 			t.Errorf("fitSMS gave %d parts, want at most %d", len(parts), max)
 		}
 	})
+}
+
+func BenchmarkFitSMS(b *testing.B) {
+	text := "link-eth0: RAISED (urgent): 5 minutes ago: core1.example.com " + strings.Repeat("the link to edge2 flaps again ", 20) +
+		"-- from core-router. https://alerts1.example.com/alerts/core-router/link-eth0"
+	for _, bc := range []struct{ name, text string }{
+		{"gsm7", text},
+		{"ucs2", "磁盘已满 " + text},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				fitSMS(bc.text, "further alerts suppressed until things calm down", 3)
+			}
+		})
+	}
 }
