@@ -35,6 +35,9 @@ func (p *Policy) showStation(b *strings.Builder) {
 		days = append(days, d.String())
 	}
 	fmt.Fprintf(b, "  holidays      = %s\n", quoteList(days))
+	if s.ClientHold != 0 {
+		fmt.Fprintf(b, "  client_hold   = %q\n", FormatDuration(s.ClientHold))
+	}
 	if s.TrustedHeader != "" {
 		fmt.Fprintf(b, "  trusted_header = %q\n", s.TrustedHeader)
 	}
