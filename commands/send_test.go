@@ -319,7 +319,7 @@ func TestSend_HelpVersionManual(t *testing.T) {
 	}{
 		{[]string{"mauvesend", "-h"}, "Usage: mauve send"},
 		{[]string{"mauve", "send", "--help", "-i"}, "-i, --id ID"},
-		{[]string{"mauvesend", "-m"}, "Heartbeats"},
+		{[]string{"mauvesend", "-m"}, "HEARTBEATS"},
 		{[]string{"mauvesend", "-V"}, "mauve send 1.2.3 (commit abc123, built 2026-11-25T00:00:00Z)"},
 		{[]string{"mauvesend", "--version"}, "mauve send 1.2.3"},
 		{[]string{"mauve", "version"}, "mauve 1.2.3\ncommit: abc123\nbuilt:  2026-11-25T00:00:00Z\n"},
