@@ -131,12 +131,15 @@ func (s *Store) Tick(now time.Time) (time.Time, error) {
 		if k, _ := t.due.Cursor().First(); len(k) >= 8 {
 			next = time.Unix(0, int64(beUint64(k))).UTC()
 		}
+		// Noted inside the transaction: write transactions are
+		// serialised, so a commit after this one compares its due times
+		// with this next, and one before it was seen by this Tick.
+		s.noteNext(next)
 		return nil
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("tick at %s: %w", now.Format(time.RFC3339), err)
 	}
-	s.noteNext(next)
 	return next, nil
 }
 
