@@ -249,6 +249,7 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 	}
 
 	// Someone else's note shows up on the open alert page live.
+	poll("the alert page's stream connects", `document.querySelector("[data-testid=live]").textContent.startsWith("Live")`)
 	if _, err := st.store.AddNote(k, "archie", "carrier ticket 4711", st.Now()); err != nil {
 		t.Fatal(err)
 	}

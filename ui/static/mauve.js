@@ -85,7 +85,9 @@
   }
 
   var es = new EventSource("/api/v1/events");
-  es.onopen = function () { say("Live"); };
+  // On every (re)connection catch up on what changed while not listening:
+  // between rendering the page and connecting, or while the network was away.
+  es.onopen = function () { say("Live"); schedule(100); };
   es.onmessage = function () { schedule(150); };
   es.addEventListener("change", function () { schedule(150); });
   es.onerror = function () {
