@@ -122,3 +122,44 @@ func nextBoundary(rs []ClockRange, t time.Time) time.Time {
 	}
 	return best
 }
+
+// ParseDateRange reads "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD".
+func ParseDateRange(s string) (DateRange, error) {
+	from, to, isRange := strings.Cut(s, "..")
+	f, err := ParseDate(strings.TrimSpace(from))
+	if err != nil {
+		return DateRange{}, err
+	}
+	if !isRange {
+		return DateRange{From: f, To: f}, nil
+	}
+	t, err := ParseDate(strings.TrimSpace(to))
+	if err != nil {
+		return DateRange{}, err
+	}
+	if t.before(f) {
+		return DateRange{}, fmt.Errorf("days %q run backwards: write the first day first", s)
+	}
+	return DateRange{From: f, To: t}, nil
+}
+
+// String writes the range as a policy file would.
+func (r DateRange) String() string {
+	if r.From == r.To {
+		return r.From.String()
+	}
+	return r.From.String() + ".." + r.To.String()
+}
+
+// Contains reports whether day d is in the range.
+func (r DateRange) Contains(d Date) bool { return !d.before(r.From) && !r.To.before(d) }
+
+func (d Date) before(e Date) bool {
+	if d.Year != e.Year {
+		return d.Year < e.Year
+	}
+	if d.Month != e.Month {
+		return d.Month < e.Month
+	}
+	return d.Day < e.Day
+}

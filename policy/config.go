@@ -129,8 +129,15 @@ type Person struct {
 	// "xmpp", "webhook.ops-chat", "exec.pager", "log".
 	Channels      map[Level][]string
 	SuppressAfter []SuppressRule
-	Range         hcl.Range
+	// Away lists the days (in the person's time zone) the person is on
+	// holiday or off sick: they are not told then, unless NotifyWhenAway.
+	Away           []DateRange
+	NotifyWhenAway bool
+	Range          hcl.Range
 }
+
+// DateRange is a range of calendar days, both ends included.
+type DateRange struct{ From, To Date }
 
 // SuppressRule: after Count deliveries within Period, hold the rest.
 type SuppressRule struct {

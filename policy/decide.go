@@ -237,6 +237,9 @@ func (t *teller) tell(people ...string) {
 		if person == nil {
 			continue // not (or no longer) a person of this policy
 		}
+		if !person.NotifyWhenAway && person.IsAway(t.c.Now) {
+			continue
+		}
 		dup := false
 		for _, n := range t.out {
 			dup = dup || n.Person == name

@@ -31,6 +31,7 @@
 //	  email = "johnny@example.com"  sms = "+447..."  timezone = "Europe/London"
 //	  urgent = [sms.twilio, email]  normal = [email]  # or all = [...]
 //	  suppress_after = { "1m" = 5, "1h" = 60 }
+//	  away = ["2026-12-24..2027-01-02"]   # not told then (notify_when_away = true to be)
 //	}
 //	people "sysadmins" { members = ["johnny", "archie", "other-list"] }
 //	subjects "core" { members = ["core1.example.com", "10.0.0.0/8", "web-*.example.com", "app1..10.example.com"] }
@@ -55,8 +56,8 @@
 // hours_in_day(9, 17) (also "09:30-17:30" and [from, to] forms; the end is
 // excluded), days_in_week(1, 2) or days_in_week([1, 5]) (0 = Sunday),
 // working_hours(), daytime_hours(), dead_zone(), holiday(),
-// unacknowledged("1h"), raised_for("1h") and no_one_in("list"), all in
-// the station's time zone. Every name an expression uses is checked at
+// unacknowledged("1h"), raised_for("1h") and no_one_in("list") (true
+// while everyone on the list is away), all in the station's time zone. Every name an expression uses is checked at
 // load, and each expression is evaluated once on a sample alert, so a typo
 // fails at load and not at 3 a.m.
 //

@@ -146,7 +146,24 @@ func (e *evalEnv) inList(name, s string) (bool, error) {
 
 func (e *evalEnv) noOneIn(name string) (bool, error) {
 	pl := e.p.Lists[name]
-	return pl != nil && len(pl.People) == 0, nil // literal names are checked at load
+	if pl == nil {
+		return false, nil // literal names are checked at load
+	}
+	// The answer changes when someone's away days start or end: at a
+	// midnight of their zone.
+	for _, n := range pl.People {
+		if ps := e.p.People[n]; ps != nil && len(ps.Away) > 0 && ps.Location != nil {
+			e.bound(nextMidnight(e.t.In(ps.Location)))
+		} else if ps != nil && len(ps.Away) > 0 {
+			e.bound(nextMidnight(e.t.UTC()))
+		}
+	}
+	for _, n := range pl.People {
+		if ps := e.p.People[n]; ps != nil && !ps.IsAway(e.t) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // stateFor is unacknowledged(d) (anyAck false) or raised_for(d) (true).

@@ -1,5 +1,7 @@
 package policy
 
+import "time"
+
 // SenderKey returns the secret that source must sign its updates with:
 // that of the first sender_key whose sources globs match it. required is
 // false when no sender_key names the source (unsigned updates accepted).
@@ -23,4 +25,23 @@ func (p *Policy) PersonByUnixUser(name string) *Person {
 		}
 	}
 	return nil
+}
+
+// IsAway reports whether a person is away (on holiday or off sick) at t,
+// by the calendar of their own time zone.
+func (ps *Person) IsAway(t time.Time) bool {
+	if len(ps.Away) == 0 {
+		return false
+	}
+	loc := ps.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	day := dateOf(t.In(loc))
+	for _, r := range ps.Away {
+		if r.Contains(day) {
+			return true
+		}
+	}
+	return false
 }

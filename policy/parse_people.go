@@ -9,7 +9,7 @@ import (
 )
 
 var personSchema = &hcl.BodySchema{Attributes: attrs("email", "sms", "xmpp", "password", "unix_user", "timezone",
-	"urgent", "normal", "low", "all", "suppress_after")}
+	"urgent", "normal", "low", "all", "suppress_after", "away", "notify_when_away")}
 
 // levelsMostUrgentFirst are the levels in order.
 var levelsMostUrgentFirst = []Level{Urgent, Normal, Low}
@@ -77,6 +77,26 @@ func (l *loader) decodePerson(b *hcl.Block) {
 	}
 	if a, ok := as["suppress_after"]; ok {
 		p.SuppressAfter = l.suppressRules(a)
+	}
+	var away []string
+	if l.strList(as, "away", &away) {
+		for _, d := range away {
+			r, err := ParseDateRange(d)
+			if err != nil {
+				l.diags = append(l.diags, errorAt(as["away"].Expr.Range(), "Invalid days", "away: %v (write \"2026-12-24\" or \"2026-12-24..2027-01-02\")", err))
+				continue
+			}
+			p.Away = append(p.Away, r)
+		}
+	}
+	if a, ok := as["notify_when_away"]; ok {
+		if v, ok := l.value(a); ok {
+			if v.Type() != cty.Bool {
+				l.diags = append(l.diags, errorAt(a.Expr.Range(), "Wrong type", "notify_when_away must be true or false"))
+			} else {
+				p.NotifyWhenAway = v.True()
+			}
+		}
 	}
 	l.p.People[p.Name] = p
 }

@@ -86,6 +86,16 @@ func (p *Policy) showPeople(b *strings.Builder) {
 		for _, lv := range levelsMostUrgentFirst {
 			fmt.Fprintf(b, "  %-9s = [%s]\n", lv, strings.Join(ps.Channels[lv], ", "))
 		}
+		if len(ps.Away) > 0 {
+			var days []string
+			for _, r := range ps.Away {
+				days = append(days, r.String())
+			}
+			fmt.Fprintf(b, "  away      = %s\n", quoteList(days))
+		}
+		if ps.NotifyWhenAway {
+			fmt.Fprintf(b, "  notify_when_away = true\n")
+		}
 		if len(ps.SuppressAfter) > 0 {
 			var rs []string
 			for _, r := range ps.SuppressAfter {

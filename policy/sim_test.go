@@ -32,6 +32,12 @@ func mustParse(t testing.TB, src string) *policy.Policy {
 	return p
 }
 
+// parseString parses a policy and returns its diagnostics as text.
+func parseString(src string) (*policy.Policy, string) {
+	p, diags := policy.Parse([]byte(src), "test.hcl", testEnv)
+	return p, policy.FormatDiagnostics(diags)
+}
+
 // reference loads the project's reference configuration.
 func reference(t testing.TB) *policy.Policy {
 	t.Helper()

@@ -42,6 +42,7 @@ person "ada" {
 
 person "bob" {
   email = "bob@example.org"
+  away  = ["2026-12-24..2027-01-01", "2027-02-14"]
 }
 
 people "day" {
