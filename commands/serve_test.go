@@ -301,3 +301,42 @@ func TestServe_InitialSleepAfterRestart(t *testing.T) {
 		t.Errorf("got %s with will_raise_at %v, want cleared until about %v", a.State, a.WillRaiseAt, start.Add(time.Hour))
 	}
 }
+
+// The station's own heartbeat goes to each destination at start and then
+// every `every`: clear now, raise after raise_after.
+func TestServe_StationHeartbeat(t *testing.T) {
+	peer, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	cfg := filepath.Join(t.TempDir(), "mauve.hcl")
+	hcl := fmt.Sprintf(`station {
+  name = "alerts1"
+  heartbeat {
+    destination = [%q]
+    every       = "1h"
+    raise_after = "10m"
+    summary     = "alerts1 is silent"
+  }
+}
+`, peer.LocalAddr().String())
+	if err := os.WriteFile(cfg, []byte(hcl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	startTestStation(t, &serveOptions{config: cfg})
+	buf := make([]byte, wire.MaxDatagram)
+	peer.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, _, err := peer.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("no heartbeat: %v", err)
+	}
+	u, err := wire.Decode(buf[:n])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Source != "alerts1" || len(u.Alerts) != 1 || u.Alerts[0].ID != "heartbeat" ||
+		u.Alerts[0].RaiseTime.Sub(u.Alerts[0].ClearTime) != 10*time.Minute || u.Alerts[0].Summary != "alerts1 is silent" {
+		t.Errorf("got %+v", u)
+	}
+}
