@@ -22,11 +22,11 @@ type IngestOptions struct {
 	// MaxBatch is the most updates one transaction commits. 0: 4096.
 	MaxBatch int
 	// MaxPending is how many updates may wait for a commit before Handle
-	// blocks (pushing back on the socket buffers). 0: 262144.
+	// blocks (pushing back on the socket buffers). 0: 65536.
 	MaxPending int
 	// MaxPerSource is how many updates of one source may wait; more from
 	// that source are dropped, so a flood cannot crowd out the others.
-	// 0: 65536.
+	// 0: 16384.
 	MaxPerSource int
 	// Now is the clock for commit latency. nil: time.Now.
 	Now func() time.Time
@@ -75,10 +75,10 @@ func NewIngest(s *Store, opts IngestOptions) *Ingest {
 		opts.MaxBatch = 4096
 	}
 	if opts.MaxPending <= 0 {
-		opts.MaxPending = 262144
+		opts.MaxPending = 65536
 	}
 	if opts.MaxPerSource <= 0 {
-		opts.MaxPerSource = 65536
+		opts.MaxPerSource = 16384
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -114,6 +114,10 @@ func run(o options, out io.Writer) error {
 	fmt.Fprintf(out, "committed rate: %.0f updates/s (until the last commit, %s)\n", committed/commitTime.Seconds(), commitTime.Round(time.Millisecond))
 	fmt.Fprintf(out, "p50 / p99 reception-to-commit latency: %s / %s\n",
 		latency(before, after, 0.50), latency(before, after, 0.99))
+	if cpu := after.get("process_cpu_seconds_total") - before.get("process_cpu_seconds_total"); cpu > 0 && committed > 0 {
+		fmt.Fprintf(out, "station CPU %.2fs: %.1fµs an update, %.0f updates/s per core busy\n",
+			cpu, cpu/committed*1e6, committed/cpu)
+	}
 	fmt.Fprintf(out, "station RSS %.1f MB, Go heap in use %.1f MB\n",
 		after.get("process_resident_memory_bytes")/1e6, after.get("go_memstats_heap_inuse_bytes")/1e6)
 	return nil
