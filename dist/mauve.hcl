@@ -1,0 +1,152 @@
+# mauve.hcl: an example configuration of a mauve station, to copy to
+# /etc/mauve/mauve.hcl and edit. `mauve config check /etc/mauve/mauve.hcl`
+# says what is wrong, with file:line:col; `mauve config show` prints the
+# embedded defaults every setting falls back to.
+
+station {
+  name     = "alerts1.example.com"          # default: this host's name
+  database = "/var/lib/mauve/mauve.db"
+  timezone = "Europe/London"                 # for hours, days and holidays; default: local
+  url      = "https://alerts1.example.com"   # base of the links in notifications
+
+  listen {
+    udp    = ["[::]:32741"]                  # several allowed
+    http   = "[::]:1288"
+    socket = "/run/mauve/mauve.sock"         # what `mauve ack` on this host talks to
+  }
+
+  duplicate_window    = "5m"    # transmission ids are remembered this long
+  max_acknowledgement = "2d"    # the longest acknowledgement anyone may give
+  initial_sleep       = "5m"    # after a restart, hold notifications that fell due while down
+  working_hours       = ["09:30-17:30"]   # Monday to Friday, holidays excepted
+  daytime_hours       = ["08:00-22:00"]
+  dead_zone           = ["03:00-07:00"]
+  holidays            = ["2026-12-25", "2026-12-26", "2027-01-01"]
+  expire_cleared      = "30d"   # cleared alerts are forgotten after this long
+  client_hold         = "5m"    # how long a live `mauve client` may hold an urgent alert's email/SMS
+  # trusted_header    = "X-Remote-User"   # behind a reverse proxy that authenticates
+
+  # Watch the watcher: this station's own heartbeat, sent to another station.
+  heartbeat {
+    destination = ["alerts2.example.com"]
+    every       = "1m"
+    raise_after = "10m"
+    summary     = "mauve station alerts1 has stopped sending heartbeats"
+  }
+}
+
+# Senders that must sign their packets (HMAC with a shared secret).
+sender_key "routers" {
+  secret  = env("MAUVE_ROUTERS_KEY")
+  sources = ["core-router", "edge-*"]
+}
+
+email {
+  from           = "mauve@example.com"
+  server         = "localhost:25"
+  tls            = "opportunistic"   # none | opportunistic | starttls | tls
+  username       = ""
+  password       = env("MAUVE_SMTP_PASSWORD")
+  subject_prefix = "[mauve]"
+}
+
+sms "twilio" {
+  provider               = "twilio"
+  account                = "AC0123456789abcdef0123456789abcdef"
+  token                  = env("MAUVE_TWILIO_TOKEN")
+  from                   = "+441234567890"
+  max_messages_per_alert = 3
+}
+
+xmpp {
+  jid      = "mauve@example.com"
+  password = env("MAUVE_XMPP_PASSWORD")
+  server   = "xmpp.example.com:5222"
+}
+
+webhook "ops-chat" {
+  url    = "https://chat.example.com/hooks/T000/B000"
+  format = "slack"                   # json | slack | ntfy
+}
+
+webhook "phones" {
+  url    = "https://ntfy.example.com/ops-alerts"
+  format = "ntfy"
+  secret = env("MAUVE_NTFY_SECRET")
+}
+
+# A program of your own: the alert as MAUVE_* variables and JSON on stdin.
+exec "pager" {
+  command = ["/usr/local/bin/page-the-duty-phone"]
+  timeout = "20s"
+}
+
+person "johnny" {
+  email     = "johnny@example.com"
+  sms       = "+447111222333"
+  xmpp      = "johnny@example.com"
+  password  = "$2a$10$ZoYZ9zHDg2EYpBKq6XJ.8O8CdwerYO/takMq9/8LBqxGwoZcDY1ky"   # bcrypt of "mauve-example"; `mauve passwd` prints one
+  unix_user = "johnny"               # who `mauve ack` over SSH is; default: the person's name
+  timezone  = "Europe/London"
+
+  # Channels for each level, tried in order until one succeeds.
+  urgent = [sms.twilio, email]
+  normal = [email, webhook.ops-chat]
+  low    = [email]
+
+  # Too noisy: after 5 notifications in a minute, or 60 in an hour, hold the
+  # rest and say so once; say so again when normal service resumes.
+  suppress_after = { "1m" = 5, "1h" = 60 }
+}
+
+person "archie" {
+  email          = "archie@example.com"
+  all            = [email]           # the same channels for every level
+  urgent         = [email, exec.pager]
+  away           = ["2026-12-24..2027-01-02"]   # not told while away
+  suppress_after = { "1h" = 3 }
+}
+
+people "sysadmins" {
+  members = ["johnny", "archie"]
+}
+
+# Named lists of subjects (host names, addresses, globs) for includes.
+subjects "core-routers" {
+  members = ["core1.example.com", "core2.example.com", "10.0.0.*"]
+}
+
+# An alert belongs to the first group whose includes is true; the last group
+# catches everything else.
+alert_group "core-routers" {
+  level                = urgent
+  includes             = source == "core-router" || in_list("core-routers", subject)
+  acknowledgement_time = "1h"        # the acknowledgement offered by default
+
+  # Johnny gets up, and is reminded every 15 minutes until someone acknowledges.
+  notify "johnny" {
+    every = "15m"
+  }
+
+  # Archie hears only if nobody acknowledged within an hour, in the working day.
+  notify "archie" {
+    every  = "6h"
+    during = unacknowledged("1h") && hours_in_day(9, 17)
+  }
+}
+
+alert_group "disks" {
+  level    = low
+  includes = glob("disk-*", id)
+  notify "sysadmins" {
+    every  = "1d"
+    during = working_hours()
+  }
+}
+
+alert_group "default" {
+  level = normal
+  notify "sysadmins" {
+    every = "1h"
+  }
+}
