@@ -50,6 +50,7 @@ func BenchmarkAlertList_Render10000(b *testing.B) {
 	alerts := benchAlerts(10000, now)
 	f := components.ListFilter{State: "active"}
 	var buf bytes.Buffer
+	cpu := processCPU()
 	for b.Loop() {
 		buf.Reset()
 		v := groupAlerts(f, alerts)
@@ -57,6 +58,7 @@ func BenchmarkAlertList_Render10000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
 }
 
@@ -80,6 +82,7 @@ func BenchmarkAlertList_Handler10000(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
 	var size int
+	cpu := processCPU()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -88,6 +91,7 @@ func BenchmarkAlertList_Handler10000(b *testing.B) {
 		}
 		size = rec.Body.Len()
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(size), "bytes/page")
 }
 
