@@ -164,6 +164,14 @@ func encodeQuery(kv ...string) string {
 	return v.Encode()
 }
 
+// current is the aria-current value of a navigation link.
+func current(nav, entry string) string {
+	if nav == entry {
+		return "page"
+	}
+	return "false"
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func subjectOf(a store.Alert) string {
