@@ -81,10 +81,6 @@ func Open(path string, opts Options) (*Store, error) {
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
 		NoSync:         opts.NoSync,
-		// Growing the map waits for every read transaction (API
-		// requests) to end; starting at 64 MiB of address space (not
-		// memory) spares a small station most remaps.
-		InitialMmapSize: 64 << 20,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, &lockedError{path: path}
