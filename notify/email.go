@@ -22,7 +22,7 @@ import (
 type EmailOptions struct {
 	// Timeout bounds connecting and each SMTP command; 0 means 30s.
 	Timeout time.Duration
-	// MaxConns caps simultaneous SMTP connections; 0 means 2.
+	// MaxConns caps simultaneous SMTP connections; 0 means 4.
 	MaxConns int
 	// IdleTimeout is how long an idle connection is kept for the next
 	// message of a burst; 0 means 30s.

@@ -54,10 +54,10 @@ type received struct {
 }
 
 // startSMTP starts a peer on a free loopback port.
-func startSMTP(t *testing.T) *smtpPeer { return startSMTPAt(t, "127.0.0.1:0") }
+func startSMTP(t testing.TB) *smtpPeer { return startSMTPAt(t, "127.0.0.1:0") }
 
 // startSMTPAt starts a peer on addr (to bring a "down" server back up).
-func startSMTPAt(t *testing.T, addr string) *smtpPeer {
+func startSMTPAt(t testing.TB, addr string) *smtpPeer {
 	t.Helper()
 	p, _ := startSMTPWith(t, addr, peerOptions{})
 	return p
@@ -65,7 +65,7 @@ func startSMTPAt(t *testing.T, addr string) *smtpPeer {
 
 // startSMTPWith starts a peer on addr with options; with TLS it returns the
 // pool of roots that trusts it.
-func startSMTPWith(t *testing.T, addr string, o peerOptions) (*smtpPeer, *x509.CertPool) {
+func startSMTPWith(t testing.TB, addr string, o peerOptions) (*smtpPeer, *x509.CertPool) {
 	t.Helper()
 	var ln net.Listener
 	var err error
@@ -102,7 +102,7 @@ func startSMTPWith(t *testing.T, addr string, o peerOptions) (*smtpPeer, *x509.C
 }
 
 // selfSigned makes a certificate for 127.0.0.1 and the pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -142,7 +142,7 @@ func (p *smtpPeer) sessionCount() int {
 }
 
 // wait returns the next message received, failing after a bounded wait.
-func (p *smtpPeer) wait(t *testing.T) received {
+func (p *smtpPeer) wait(t testing.TB) received {
 	t.Helper()
 	select {
 	case r := <-p.got:
@@ -226,7 +226,7 @@ func (s *smtpSession) Data(r io.Reader) error {
 
 // silentPeer accepts TCP connections and never says a word: the slowest
 // SMTP server there is.
-func silentPeer(t *testing.T) string {
+func silentPeer(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -257,7 +257,7 @@ func silentPeer(t *testing.T) string {
 }
 
 // deadAddr is a loopback address where nothing listens.
-func deadAddr(t *testing.T) string {
+func deadAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -57,7 +57,7 @@ type WorkerOptions struct {
 	Presence Presence                  // nil: nobody is ever held
 	// Concurrency is how many people are served at once; one person's rows
 	// go out one at a time, in order, so rate limits count correctly.
-	// 0 means 4.
+	// 0 means 8.
 	Concurrency int
 	// BaseURL is the web UI base for links; "" means the policy's station url.
 	BaseURL string
@@ -77,9 +77,25 @@ type Worker struct {
 	renderer *Renderer
 	metrics  metrics
 
+	finishing sync.WaitGroup // outcomes being recorded
+	slots     chan struct{}  // bounds finishing
+	finished  chan struct{}  // receives when an outcome was recorded
+
 	mu        sync.Mutex
 	nextRetry time.Time           // earliest RetryAt this worker set
 	held      map[uint64]struct{} // rows kept for a live client
+	inflight  map[uint64]claim    // rows attempted since the outbox was last read
+	epoch     uint64              // counts reads of the outbox
+}
+
+// claim is a row the worker took from the outbox. Its claim lasts until a
+// read of the outbox that began after its outcome was recorded, since an
+// earlier read may still show the row as it was; and, when the store
+// refused the outcome, for Poll.
+type claim struct {
+	done   bool
+	epoch  uint64    // the read count when the outcome was recorded
+	failed time.Time // when the store refused the outcome
 }
 
 // NewWorker returns a worker; it does nothing until Run.
@@ -91,7 +107,7 @@ func NewWorker(o WorkerOptions) *Worker {
 		o.Clock = realClock{}
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = 8
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = time.Minute
@@ -103,7 +119,13 @@ func NewWorker(o WorkerOptions) *Worker {
 		o.Poll = 30 * time.Second
 	}
 	o.Backoff = o.Backoff.withDefaults()
-	return &Worker{o: o, renderer: NewRenderer(), held: make(map[uint64]struct{})}
+	return &Worker{
+		o: o, renderer: NewRenderer(),
+		slots:    make(chan struct{}, maxFinishing),
+		finished: make(chan struct{}, 1),
+		held:     make(map[uint64]struct{}),
+		inflight: make(map[uint64]claim),
+	}
 }
 
 type realClock struct{}
@@ -112,9 +134,10 @@ func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Run delivers due rows until ctx ends, then returns nil once every send in
-// flight has returned. A row whose send was cut short stays in the outbox
-// and goes out again on the next run.
+// flight has returned and every outcome is recorded. A row whose send was
+// cut short stays in the outbox and goes out again on the next run.
 func (w *Worker) Run(ctx context.Context) error {
+	defer w.finishing.Wait()
 	changed := w.o.Outbox.OutboxChanged()
 	var gone <-chan struct{}
 	if w.o.Presence != nil {
@@ -122,27 +145,71 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	for {
 		now := w.o.Clock.Now()
-		rows, err := w.o.Outbox.DueNotifications(now, w.o.Batch)
+		read, claimed := w.startRead()
+		rows, err := w.o.Outbox.DueNotifications(now, w.o.Batch+claimed)
 		if err != nil {
 			w.o.Logger.Error("read the outbox", "err", err)
 		}
-		if len(rows) > 0 {
-			progress := w.deliverAll(ctx, rows)
+		if rows = w.claim(rows, read, now); len(rows) > 0 {
+			w.deliverAll(ctx, rows)
 			if ctx.Err() != nil {
 				return nil
 			}
-			if progress {
-				continue
-			}
+			continue
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-changed:
+		case <-w.finished:
 		case <-gone:
 			w.releaseHeld()
 		case <-w.o.Clock.After(w.sleep(now)):
 		}
+	}
+}
+
+// startRead counts a read of the outbox about to begin and says how many
+// rows are claimed.
+func (w *Worker) startRead() (read uint64, claimed int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.epoch++
+	return w.epoch, len(w.inflight)
+}
+
+// claim drops the claims that read no longer needs, then returns the rows
+// not claimed and claims them.
+func (w *Worker) claim(rows []store.Notification, read uint64, now time.Time) []store.Notification {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for id, c := range w.inflight {
+		if (c.done && c.epoch < read) || (!c.failed.IsZero() && now.Sub(c.failed) >= w.o.Poll) {
+			delete(w.inflight, id)
+		}
+	}
+	fresh := rows[:0]
+	for _, n := range rows {
+		if _, busy := w.inflight[n.ID]; !busy {
+			w.inflight[n.ID] = claim{}
+			fresh = append(fresh, n)
+		}
+	}
+	return fresh
+}
+
+// release marks row n's attempt over: recorded, or refused by the store.
+func (w *Worker) release(n store.Notification, recorded bool) {
+	w.mu.Lock()
+	if recorded {
+		w.inflight[n.ID] = claim{done: true, epoch: w.epoch}
+	} else {
+		w.inflight[n.ID] = claim{failed: w.o.Clock.Now()}
+	}
+	w.mu.Unlock()
+	select {
+	case w.finished <- struct{}{}:
+	default:
 	}
 }
 
@@ -163,88 +230,6 @@ func (w *Worker) sleep(now time.Time) time.Duration {
 	return d
 }
 
-// deliverAll delivers rows, one person's rows in order on one goroutine,
-// up to Concurrency people at once. It reports whether any row's outcome
-// was recorded.
-func (w *Worker) deliverAll(ctx context.Context, rows []store.Notification) bool {
-	var order []string
-	byPerson := make(map[string][]store.Notification)
-	for _, n := range rows {
-		if _, ok := byPerson[n.Person]; !ok {
-			order = append(order, n.Person)
-		}
-		byPerson[n.Person] = append(byPerson[n.Person], n)
-	}
-	queue := make(chan []store.Notification)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	progress := false
-	for range min(w.o.Concurrency, len(order)) {
-		wg.Go(func() {
-			for list := range queue {
-				for _, n := range list {
-					if ctx.Err() != nil {
-						break
-					}
-					if w.deliver(ctx, n) {
-						mu.Lock()
-						progress = true
-						mu.Unlock()
-					}
-				}
-			}
-		})
-	}
-	for _, person := range order {
-		queue <- byPerson[person]
-	}
-	close(queue)
-	wg.Wait()
-	return progress
-}
-
-// deliver makes one attempt at row n and records its outcome. It reports
-// whether the outcome was recorded; a send cut short by ctx records none.
-func (w *Worker) deliver(ctx context.Context, n store.Notification) bool {
-	now := w.o.Clock.Now()
-	if n.Channel >= len(n.Channels) {
-		return w.finish(n, "", store.Outcome{Status: store.DeliveryFailed, Detail: "no channel left to try", Now: now})
-	}
-	ref := n.Channels[n.Channel]
-	if w.o.Presence != nil && personalChannel(ref) {
-		if hold, recheck := w.o.Presence.Hold(n.Person, n, now); hold {
-			return w.hold(n, ref, recheck, now)
-		}
-	}
-	p := w.o.Policy()
-	suppress, note := w.suppression(p, n, now)
-	if suppress {
-		if note == "" {
-			note = "suppressed: too many notifications"
-		}
-		return w.finish(n, ref, store.Outcome{Status: store.DeliverySuppressed, Detail: note, Now: now})
-	}
-	m := w.renderer.Render(p, n, w.o.BaseURL, note, now)
-	err := w.send(ctx, ref, m)
-	if ctx.Err() != nil {
-		return false // the row stays; the next run sends it again
-	}
-	now = w.o.Clock.Now()
-	switch {
-	case err == nil:
-		return w.finish(n, ref, store.Outcome{Status: store.DeliveryDelivered, Now: now})
-	case IsPermanent(err):
-		return w.finish(n, ref, store.Outcome{Status: store.DeliveryFallback, Detail: detail(err), Now: now})
-	case w.o.Backoff.GiveUp(n.Attempts + 1):
-		d := fmt.Sprintf("gave up after %d attempts: %s", n.Attempts+1, detail(err))
-		return w.finish(n, ref, store.Outcome{Status: store.DeliveryFallback, Detail: d, Now: now})
-	default:
-		at := now.Add(w.o.Backoff.Delay(n.Attempts + 1))
-		w.retryAt(at)
-		return w.finish(n, ref, store.Outcome{Status: store.DeliveryRetry, Detail: detail(err), RetryAt: at, Now: now})
-	}
-}
-
 func (w *Worker) send(ctx context.Context, ref string, m Message) error {
 	ch := w.o.Channels()[ref]
 	if ch == nil {
@@ -255,20 +240,18 @@ func (w *Worker) send(ctx context.Context, ref string, m Message) error {
 	return ch.Send(ctx, m)
 }
 
-// hold keeps row n for a live client, or finishes it as held when the
-// client showed it and nothing remains to deliver.
-func (w *Worker) hold(n store.Notification, ref string, recheck, now time.Time) bool {
-	if recheck.IsZero() {
-		w.mu.Lock()
-		delete(w.held, n.ID)
-		w.mu.Unlock()
-		return w.finish(n, ref, store.Outcome{Status: store.DeliveryHeld, Detail: heldDetail, Now: now})
-	}
+// hold is the outcome for row n kept for a live client, or finished as
+// held when the client showed it and nothing remains to deliver.
+func (w *Worker) hold(ref string, n store.Notification, recheck, now time.Time) store.Outcome {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if recheck.IsZero() {
+		delete(w.held, n.ID)
+		return store.Outcome{Status: store.DeliveryHeld, Channel: ref, Detail: heldDetail, Now: now}
+	}
 	w.held[n.ID] = struct{}{}
-	w.mu.Unlock()
-	w.retryAt(recheck)
-	return w.finish(n, ref, store.Outcome{Status: store.DeliveryRetry, Detail: heldDetail, RetryAt: recheck, Now: now, Waiting: true})
+	w.nextRetryLocked(recheck)
+	return store.Outcome{Status: store.DeliveryRetry, Channel: ref, Detail: heldDetail, RetryAt: recheck, Now: now, Waiting: true}
 }
 
 // releaseHeld makes every held row due now, after a client went away.
@@ -291,15 +274,20 @@ func (w *Worker) releaseHeld() {
 
 func (w *Worker) retryAt(at time.Time) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.nextRetryLocked(at)
+}
+
+func (w *Worker) nextRetryLocked(at time.Time) {
 	if w.nextRetry.IsZero() || at.Before(w.nextRetry) {
 		w.nextRetry = at
 	}
-	w.mu.Unlock()
 }
 
-func (w *Worker) finish(n store.Notification, ref string, o store.Outcome) bool {
-	o.Channel = ref
-	w.metrics.count(ref, o.Status)
+// finish records outcome o of row n and logs it. It reports whether the
+// store took it.
+func (w *Worker) finish(n store.Notification, o store.Outcome) bool {
+	w.metrics.count(o.Channel, o.Status)
 	if err := w.o.Outbox.Finish(n.ID, o); err != nil {
 		w.o.Logger.Error("record notification outcome", "id", n.ID, "person", n.Person, "status", o.Status, "err", err)
 		return false
@@ -310,7 +298,7 @@ func (w *Worker) finish(n store.Notification, ref string, o store.Outcome) bool 
 	}
 	w.o.Logger.Log(context.Background(), lvl, "notification",
 		"alert", n.Source+"/"+n.AlertID, "person", n.Person, "event", n.Event,
-		"channel", ref, "status", o.Status, "detail", o.Detail)
+		"channel", o.Channel, "status", o.Status, "detail", o.Detail)
 	return true
 }
 

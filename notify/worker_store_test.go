@@ -165,18 +165,24 @@ func TestStation_RaiseReminderAckClear(t *testing.T) {
 	st := startStation(t, peer.addr, 0)
 	k := store.Key{Source: "core-router", ID: "core1"}
 
+	// Each step waits for the outbox to empty: the store learns who was
+	// told when a delivery is recorded, a moment after the mail went out.
+	settled := func() { waitFor(t, "the outbox to empty", func() bool { return st.outboxLen() == 0 }) }
 	st.raise(k.Source, k.ID)
 	raise := peer.wait(t)
+	settled()
 	st.clock.Advance(15 * time.Minute)
 	if _, err := st.store.Tick(st.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	reminder := peer.wait(t)
+	settled()
 	st.clock.Advance(5 * time.Minute)
 	if _, err := st.store.Acknowledge(k, "archie", st.clock.Now().Add(time.Hour), "on it", st.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	acks := []received{peer.wait(t), peer.wait(t)} // johnny, who was told, and archie, who acted
+	settled()
 	st.clock.Advance(10 * time.Minute)
 	if _, err := st.store.Clear(k, "archie", "fixed", st.clock.Now()); err != nil {
 		t.Fatal(err)
