@@ -71,6 +71,8 @@ func BenchmarkApply(b *testing.B) {
 
 // BenchmarkIngest hands updates to an Ingest from 4 goroutines, as the
 // listener's readers do, and measures how many are committed a second.
+// Each loop hands over 100,000 at once, so its p99 is that of a burst
+// waiting in the queue; mauve-load measures latency at a steady rate.
 func BenchmarkIngest(b *testing.B) {
 	for _, vary := range []bool{false, true} {
 		b.Run(fmt.Sprintf("changing=%v", vary), func(b *testing.B) {
@@ -99,7 +101,7 @@ func BenchmarkIngest(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N*perLoop)/b.Elapsed().Seconds(), "updates/s")
-			b.ReportMetric(float64(in.Stats().LatencyP99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(in.Stats().LatencyP99.Microseconds())/1000, "p99-ms-burst")
 			b.ReportMetric(0, "ns/op")
 			cancel()
 			<-done
