@@ -15,8 +15,12 @@ import (
 // channel reference people use in their level lists: "log" (always),
 // "email", "xmpp", "sms.<name>", "webhook.<name>", "exec.<name>". Channels
 // that hold connections implement io.Closer; close them with
-// [CloseChannels] when the policy they came from is replaced.
+// [CloseChannels] when the policy they came from is replaced. A nil logger
+// discards.
 func NewChannels(p *policy.Policy, logger *slog.Logger) (map[string]Channel, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	chans := make(map[string]Channel)
 	var errs []error
 	for _, ref := range channelRefs(p) {
@@ -37,9 +41,8 @@ func NewChannels(p *policy.Policy, logger *slog.Logger) (map[string]Channel, err
 }
 
 // newChannel is the one switch from a channel reference to its
-// constructor. A nil channel with a nil error means the kind is configured
-// but not built in this binary; the worker treats rows for it as
-// permanently failed on that channel and falls back.
+// constructor. (A row naming a channel missing from the map, say after a
+// reload dropped it, fails permanently on that channel and falls back.)
 func newChannel(ref string, p *policy.Policy, logger *slog.Logger) (Channel, error) {
 	kind, name, _ := strings.Cut(ref, ".")
 	switch kind {

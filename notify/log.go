@@ -14,8 +14,13 @@ type Log struct {
 
 var _ Channel = (*Log)(nil)
 
-// NewLog returns a Log channel writing to logger.
-func NewLog(logger *slog.Logger) *Log { return &Log{logger: logger} }
+// NewLog returns a Log channel writing to logger (nil: discard).
+func NewLog(logger *slog.Logger) *Log {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Log{logger: logger}
+}
 
 // Send writes m as one structured line; it fails only when ctx is done.
 func (l *Log) Send(ctx context.Context, m Message) error {

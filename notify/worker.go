@@ -81,11 +81,11 @@ type Worker struct {
 	slots     chan struct{}  // bounds finishing
 	finished  chan struct{}  // receives when an outcome was recorded
 
-	mu        sync.Mutex
-	nextRetry time.Time           // earliest RetryAt this worker set
-	held      map[uint64]struct{} // rows kept for a live client
-	inflight  map[uint64]claim    // rows attempted since the outbox was last read
-	epoch     uint64              // counts reads of the outbox
+	mu       sync.Mutex
+	retries  []time.Time         // the RetryAt times this worker set, not yet passed
+	held     map[uint64]struct{} // rows kept for a live client
+	inflight map[uint64]claim    // rows attempted since the outbox was last read
+	epoch    uint64              // counts reads of the outbox
 }
 
 // claim is a row the worker took from the outbox. Its claim lasts until a
@@ -214,19 +214,22 @@ func (w *Worker) release(n store.Notification, recorded bool) {
 }
 
 // sleep is how long to wait with nothing due: until the earliest retry this
-// worker scheduled, at most Poll.
+// worker scheduled that is still ahead, at most Poll (which also covers
+// rows scheduled by an earlier run).
 func (w *Worker) sleep(now time.Time) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	d := w.o.Poll
-	if !w.nextRetry.IsZero() {
-		if until := w.nextRetry.Sub(now); until < d {
-			d = max(until, 0)
-		}
-		if !w.nextRetry.After(now) {
-			w.nextRetry = time.Time{}
+	kept := w.retries[:0]
+	for _, at := range w.retries {
+		if at.After(now) {
+			kept = append(kept, at)
+			d = min(d, at.Sub(now))
+		} else {
+			d = 0 // fell due while we were busy
 		}
 	}
+	w.retries = kept
 	return d
 }
 
@@ -250,7 +253,7 @@ func (w *Worker) hold(ref string, n store.Notification, recheck, now time.Time) 
 		return store.Outcome{Status: store.DeliveryHeld, Channel: ref, Detail: heldDetail, Now: now}
 	}
 	w.held[n.ID] = struct{}{}
-	w.nextRetryLocked(recheck)
+	w.retries = append(w.retries, recheck)
 	return store.Outcome{Status: store.DeliveryRetry, Channel: ref, Detail: heldDetail, RetryAt: recheck, Now: now, Waiting: true}
 }
 
@@ -275,13 +278,7 @@ func (w *Worker) releaseHeld() {
 func (w *Worker) retryAt(at time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.nextRetryLocked(at)
-}
-
-func (w *Worker) nextRetryLocked(at time.Time) {
-	if w.nextRetry.IsZero() || at.Before(w.nextRetry) {
-		w.nextRetry = at
-	}
+	w.retries = append(w.retries, at)
 }
 
 // finish records outcome o of row n and logs it. It reports whether the
