@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,6 +116,8 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 		Summary: `<img src=x onerror="document.title='pwned'">`, Detail: `<script>document.title="pwned"</script><b>bold</b>`})
 	dir := artifactDir(t)
 	browser := newBrowser(t)
+	console := watchConsole(t, browser)
+	defer console.check(t, vp.name)
 	base := st.web.URL
 	k := store.Key{Source: "core-router", ID: "bgp"}
 
@@ -277,6 +280,49 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 
 	if !vp.mobile {
 		wallScreen(t, st, browser, dir)
+	}
+}
+
+// consoleWatch collects what the pages print to the browser's console.
+type consoleWatch struct {
+	mu   sync.Mutex
+	msgs []chromedp.ConsoleMessage
+	stop context.CancelFunc
+	done sync.WaitGroup
+}
+
+// watchConsole records console messages, uncaught exceptions and browser
+// log entries of the tab until check.
+func watchConsole(t *testing.T, browser context.Context) *consoleWatch {
+	ctx, stop := context.WithCancel(browser)
+	w := &consoleWatch{stop: stop}
+	messages := chromedp.Console(ctx)
+	w.done.Go(func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			w.mu.Lock()
+			w.msgs = append(w.msgs, m)
+			w.mu.Unlock()
+		}
+	})
+	t.Cleanup(func() { stop(); w.done.Wait() })
+	return w
+}
+
+// check fails the test on any script error or Content-Security-Policy
+// violation the pages caused, and logs the rest.
+func (w *consoleWatch) check(t *testing.T, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, m := range w.msgs {
+		csp := m.Source == "security" || strings.Contains(m.Text, "Content Security Policy")
+		if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError && (csp || m.Source == "javascript") {
+			t.Errorf("%s: browser console: %s %s: %s (%s:%d)", name, m.Type, m.Source, m.Text, m.URL, m.Line)
+			continue
+		}
+		t.Logf("%s: browser console: %s %s: %s", name, m.Type, m.Source, m.Text)
 	}
 }
 

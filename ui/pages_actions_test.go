@@ -226,6 +226,7 @@ func TestPages_Static(t *testing.T) {
 	for _, tt := range []struct{ path, ctype string }{
 		{"/static/mauve.css", "text/css"},
 		{"/static/mauve.js", "text/javascript"},
+		{"/static/favicon.svg", "image/svg+xml"},
 	} {
 		res := st.get(c, tt.path)
 		if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), tt.ctype) || res.header.Get("ETag") == "" {

@@ -12,7 +12,7 @@ import (
 // static holds the stylesheet and the live-update script: hand-written,
 // no build step, served from the binary. A read-only embedded table.
 //
-//go:embed static/mauve.css static/mauve.js
+//go:embed static/mauve.css static/mauve.js static/favicon.svg
 var static embed.FS
 
 // staticAssets serves the embedded files with an ETag so browsers
@@ -29,7 +29,7 @@ type asset struct {
 
 func newStaticAssets() *staticAssets {
 	a := &staticAssets{files: map[string]asset{}}
-	types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+	types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 	entries, _ := fs.ReadDir(static, "static")
 	for _, e := range entries {
 		b, err := static.ReadFile("static/" + e.Name())
