@@ -22,7 +22,7 @@ import (
 type EmailOptions struct {
 	// Timeout bounds connecting and each SMTP command; 0 means 30s.
 	Timeout time.Duration
-	// MaxConns caps simultaneous SMTP connections; 0 means 4.
+	// MaxConns caps simultaneous SMTP connections; 0 means 8.
 	MaxConns int
 	// IdleTimeout is how long an idle connection is kept for the next
 	// message of a burst; 0 means 30s.
@@ -83,7 +83,11 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 	if err != nil {
 		return nil, err
 	}
-	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout)}
+	// No NOOP before and no RSET after each message: a finished DATA ends
+	// the transaction, and a connection that went stale while idle shows
+	// itself at MAIL, where Send dials afresh. That is three round trips
+	// fewer per message in a burst.
+	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout), mail.WithoutNoop(), mail.WithoutRset()}
 	switch cfg.TLS {
 	case "none":
 		mo = append(mo, mail.WithTLSPolicy(mail.NoTLS))
@@ -156,9 +160,10 @@ func (e *Email) Send(ctx context.Context, m Message) error {
 		return classifySMTP(err)
 	}
 	err = e.sendOn(ctx, c, msg)
-	if err != nil && reused && isConnCheck(err) {
-		// The idle connection went stale (the server hung up); one fresh
-		// connection settles whether the server is really gone.
+	if err != nil && reused && smtpCode(err) == 0 && ctx.Err() == nil {
+		// The idle connection went stale (the server hung up) before the
+		// server said anything; one fresh connection settles whether the
+		// server is really gone.
 		_ = c.c.Close()
 		if c, err = e.dial(ctx); err != nil {
 			return classifySMTP(err)
@@ -302,13 +307,6 @@ func closeAll(cs []smtpConn) {
 	for _, c := range cs {
 		_ = c.c.Close()
 	}
-}
-
-// isConnCheck reports whether err says the connection was unusable before
-// anything was sent.
-func isConnCheck(err error) bool {
-	var se *mail.SendError
-	return errors.As(err, &se) && se.Reason == mail.ErrConnCheck
 }
 
 // keepAfter reports whether the connection is still in a good state after
