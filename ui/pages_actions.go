@@ -61,7 +61,7 @@ func formAction(name string, f components.ActionForm, loc *time.Location) (actio
 			req.For = spec
 		}
 		if act == actSuppress && req.Until == "" && req.For == "" {
-			return act, req, badRequest("suppress until when? Choose a time in \"Until\"")
+			return act, req, badRequest("hold notifications for how long? Give hours in \"For\" or a time in \"Until\"")
 		}
 	}
 	return act, req, nil

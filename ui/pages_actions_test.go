@@ -44,6 +44,8 @@ func TestPages_Acknowledge(t *testing.T) {
 			return a.SuppressUntil.Equal(time.Date(2026, 11, 25, 18, 30, 0, 0, st.pol.Station.Location))
 		}},
 		{"unsuppress", nil, func(a store.Alert) bool { return a.SuppressUntil.IsZero() || !a.SuppressUntil.After(st.Now()) }},
+		{"suppress", url.Values{"for": {"3"}}, func(a store.Alert) bool { return a.SuppressUntil.Equal(st.Now().Add(3 * time.Hour)) }},
+		{"unsuppress", nil, func(a store.Alert) bool { return !a.SuppressUntil.After(st.Now()) }},
 		{"note", url.Values{"note": {"rebooted the router"}}, func(store.Alert) bool { return true }},
 		{"clear", nil, func(a store.Alert) bool { return a.State == store.StateCleared }},
 		{"raise", url.Values{"note": {"still broken"}}, func(a store.Alert) bool { return a.State == store.StateRaised }},
@@ -111,7 +113,8 @@ func TestPages_ActionErrors(t *testing.T) {
 		{"bad until", "/alerts/web1/disk/acknowledge", url.Values{"until": {"tomorrow-ish"}}, http.StatusBadRequest, "tomorrow-ish"},
 		{"until in the past", "/alerts/web1/disk/acknowledge", url.Values{"until": {"2026-11-24T10:00"}}, http.StatusBadRequest, "not in the future"},
 		{"empty note", "/alerts/web1/disk/note", url.Values{"note": {"  "}}, http.StatusBadRequest, "note"},
-		{"suppress without a time", "/alerts/web1/disk/suppress", nil, http.StatusBadRequest, "Until"},
+		{"suppress without a time", "/alerts/web1/disk/suppress", nil, http.StatusBadRequest, "for how long"},
+		{"suppress with both", "/alerts/web1/disk/suppress", url.Values{"for": {"2"}, "until": {"2026-11-25T18:00"}}, http.StatusBadRequest, "not both"},
 		{"unknown action", "/alerts/web1/disk/explode", nil, http.StatusBadRequest, "explode"},
 		{"hostile note echo", "/alerts/web1/disk/acknowledge", url.Values{"for": {"2x"}, "note": {hostile}}, http.StatusBadRequest, "&lt;script&gt;"},
 	}
