@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"mime"
@@ -211,4 +213,54 @@ func bodyParts(t *testing.T, r received) (text, html string) {
 		t.Fatalf("want a text and an html part, got text %d bytes, html %d bytes", len(text), len(html))
 	}
 	return text, html
+}
+
+// TestEmail_TLSModes runs each tls mode of the email block against servers
+// that offer STARTTLS, implicit TLS, or nothing.
+func TestEmail_TLSModes(t *testing.T) {
+	plain := startSMTP(t)
+	starttls, roots1 := startSMTPWith(t, "127.0.0.1:0", peerOptions{tls: true})
+	implicit, roots2 := startSMTPWith(t, "127.0.0.1:0", peerOptions{implicitTLS: true})
+	roots := roots1.Clone()
+	roots.AddCert(certOf(t, implicit.addr, roots2))
+	tests := []struct {
+		mode   string
+		server string
+		peer   *smtpPeer
+		wantOK bool
+	}{
+		{"none", "plain", plain, true},
+		{"opportunistic", "plain", plain, true},
+		{"opportunistic", "starttls", starttls, true},
+		{"starttls", "starttls", starttls, true},
+		{"starttls", "plain", plain, false}, // refuses to send in clear
+		{"tls", "implicit tls", implicit, true},
+		{"tls", "plain", plain, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode+" to "+tt.server, func(t *testing.T) {
+			cfg := &policy.Email{From: "mauve@example.com", Server: tt.peer.addr, TLS: tt.mode}
+			e := newEmail(t, cfg, notify.EmailOptions{Timeout: 2 * time.Second,
+				TLSConfig: &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}})
+			m := notify.NewRenderer().Render(testPolicy(t, tt.peer.addr), notification(1, store.EventRaised, testAlert(), "johnny"), "", "", t0)
+			err := e.Send(context.Background(), m)
+			if got := err == nil; got != tt.wantOK {
+				t.Fatalf("Send: got error %v, want success %v", err, tt.wantOK)
+			}
+			if tt.wantOK {
+				tt.peer.wait(t)
+			}
+		})
+	}
+}
+
+// certOf returns the leaf certificate the TLS server at addr presents.
+func certOf(t *testing.T, addr string, roots *x509.CertPool) *x509.Certificate {
+	t.Helper()
+	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.ConnectionState().PeerCertificates[0]
 }

@@ -41,6 +41,7 @@ type smtpPeer struct {
 // (returned as a pool the client must trust) and requires AUTH PLAIN.
 type peerOptions struct {
 	tls            bool
+	implicitTLS    bool // TLS from the first byte (smtps), instead of STARTTLS
 	user, password string
 }
 
@@ -90,11 +91,16 @@ func startSMTPWith(t testing.TB, addr string, o peerOptions) (*smtpPeer, *x509.C
 	p.srv.ReadTimeout = 10 * time.Second
 	p.srv.WriteTimeout = 10 * time.Second
 	var roots *x509.CertPool
-	if o.tls {
+	if o.tls || o.implicitTLS {
 		var cert tls.Certificate
 		cert, roots = selfSigned(t)
-		p.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		p.srv.AllowInsecureAuth = false
+		cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if o.implicitTLS {
+			ln = tls.NewListener(ln, cfg)
+		} else {
+			p.srv.TLSConfig = cfg
+			p.srv.AllowInsecureAuth = false
+		}
 	}
 	go func() { _ = p.srv.Serve(ln) }()
 	t.Cleanup(p.close)
