@@ -205,6 +205,7 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 	if got := text(`String(window.__sameDocument)`); got != "yes" {
 		t.Errorf("%s: the page reloaded to show the alert; want a live update", vp.name)
 	}
+	poll("the title counts the new alert", `document.title.startsWith("(3) Alerts")`)
 	noSideways("the list")
 	shot("list")
 	if vp.mobile {

@@ -21,7 +21,7 @@ func (p *pages) alertList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Notice = doneNotice(q.Get("did"), q.Get("done"))
-	pg := p.page(r, "Alerts", true)
+	pg := p.page(r, listTitle(v.Raised), true)
 	pg.Nav = "alerts"
 	p.render(w, r, http.StatusOK, components.Alerts(pg, v))
 }
@@ -105,7 +105,18 @@ func (p *pages) bulkAction(w http.ResponseWriter, r *http.Request) {
 	v.Error = strings.Join(problems, "; ")
 	v.Notice = doneNotice(name, strconv.Itoa(done))
 	v.Action = f
-	p.render(w, r, status, components.Alerts(p.page(r, "Alerts", true), v))
+	pg := p.page(r, listTitle(v.Raised), true)
+	pg.Nav = "alerts"
+	p.render(w, r, status, components.Alerts(pg, v))
+}
+
+// listTitle puts the number of raised, unacknowledged alerts first in the
+// list's title, where a tab or a wall screen's title bar shows it.
+func listTitle(raised int) string {
+	if raised == 0 {
+		return "Alerts"
+	}
+	return "(" + strconv.Itoa(raised) + ") Alerts"
 }
 
 func errText(err error) string {

@@ -49,6 +49,9 @@ func groupAlerts(f components.ListFilter, alerts []store.Alert) components.Alert
 		lg.Subjects[i].Alerts = append(lg.Subjects[i].Alerts, a)
 		lg.Count++
 		v.Total++
+		if a.State == store.StateRaised {
+			v.Raised++
+		}
 	}
 	for _, l := range components.Levels {
 		if lg := byLevel[l]; lg != nil {

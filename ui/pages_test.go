@@ -77,7 +77,7 @@ func TestPages_AlertList(t *testing.T) {
 		name, query   string
 		want, wantNot []string
 	}{
-		{"default shows raised", "/", []string{"BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-urgent"`, `data-testid="level-normal"`}, []string{"was broken"}},
+		{"default shows raised", "/", []string{"<title>(3) Alerts · mauve</title>", "BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-urgent"`, `data-testid="level-normal"`}, []string{"was broken"}},
 		{"level filter", "/?level=urgent", []string{"BGP session down"}, []string{"disk 95% full"}},
 		{"search", "/?q=bgp", []string{"BGP session down"}, []string{"disk 95% full"}},
 		{"search is case-insensitive on subject", "/?q=WEB1", []string{"disk 95% full"}, []string{"BGP session down"}},

@@ -49,6 +49,7 @@ type AlertList struct {
 	Filter ListFilter
 	Levels []LevelGroup // urgent, normal, low; empty groups left out
 	Total  int          // alerts shown
+	Raised int          // of those, raised and not acknowledged: the tab title's count
 	Notice string       // outcome of a bulk action
 	Error  string       // inline error of a bulk action
 	Action ActionForm   // refill of the bulk action form

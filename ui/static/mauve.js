@@ -77,6 +77,11 @@
     box.querySelectorAll("input[type=checkbox]").forEach(function (i) {
       if (checked[i.value]) { i.checked = true; }
     });
+    var counted = document.querySelector("[data-raised]");
+    if (counted) {
+      var n = Number(counted.getAttribute("data-raised"));
+      document.title = (n > 0 ? "(" + n + ") " : "") + document.title.replace(/^\(\d+\) /, "");
+    }
     if (refocus && (!document.activeElement || document.activeElement === document.body)) {
       var again = box.querySelector(refocus);
       if (again) { again.focus(); }
