@@ -32,6 +32,18 @@
 // most one repeat of that message, and none is lost. A slow or dead peer
 // delays only the worker; ingestion never waits for delivery.
 //
+// # Order and concurrency
+//
+// The worker reads due rows in batches and runs independent sequences in
+// parallel: all of one person's rows when their suppress_after rules count
+// deliveries (each outcome is recorded before the next is decided), else
+// the rows of one alert for one person, so a clear never overtakes its
+// raise. Outcomes are recorded concurrently, which lets the store fold a
+// burst of them into a few commits; a row stays claimed until a read of the
+// outbox that began after its outcome was recorded, so no row is attempted
+// twice. The email channel keeps up to a few SMTP connections open for a
+// short idle time, so a burst goes over them without new handshakes.
+//
 // Usage:
 //
 //	chans, err := notify.NewChannels(pol, logger)
