@@ -11,6 +11,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -24,7 +25,14 @@ type pages struct {
 	s      *Server
 	detail detailPolicy
 	assets *staticAssets
+	// bufs keeps render buffers between requests, so a large list is not
+	// regrown from nothing on every live update.
+	bufs sync.Pool
 }
+
+// maxPooledBuffer bounds what the pool keeps: a 50,000-alert page once
+// must not pin its buffer for ever.
+const maxPooledBuffer = 8 << 20
 
 // presentLister is what the pages need from the server's Presence to show
 // who has a live client open; *PresenceRegistry satisfies it.
@@ -61,8 +69,17 @@ func (p *pages) location() *time.Location {
 // render writes c with status. It renders into a buffer first so that a
 // failure half-way never sends half a page with a 200.
 func (p *pages) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf, _ := p.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			p.bufs.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return
 		}
