@@ -41,9 +41,10 @@ type Email struct {
 	client *mail.Client // configuration only; connections are dialled from it
 	opts   EmailOptions
 
-	slots chan struct{} // one token per open connection
-	mu    sync.Mutex
-	idle  []smtpConn
+	slots  chan struct{} // one token per open connection
+	mu     sync.Mutex
+	idle   []smtpConn
+	closed bool // after Close, connections are not kept
 }
 
 // smtpConn is one open SMTP connection. raw is the socket under it (nil
@@ -287,15 +288,25 @@ func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 func (e *Email) release(c smtpConn) {
 	c.since = e.opts.Now()
 	e.mu.Lock()
-	e.idle = append(e.idle, c)
+	closed := e.closed
+	if !closed {
+		e.idle = append(e.idle, c)
+	}
 	e.mu.Unlock()
+	if closed {
+		_ = e.client.CloseWithSMTPClient(c.c)
+	}
 }
 
-// Close says goodbye on every idle connection.
+// Close says goodbye on every idle connection, and on each busy one when
+// its send returns (a reload closes the old channels while the worker may
+// still be using them). The channel still sends after Close, without
+// keeping connections.
 func (e *Email) Close() error {
 	e.mu.Lock()
 	idle := e.idle
 	e.idle = nil
+	e.closed = true
 	e.mu.Unlock()
 	for _, ic := range idle {
 		_ = e.client.CloseWithSMTPClient(ic.c)

@@ -264,3 +264,26 @@ func certOf(t *testing.T, addr string, roots *x509.CertPool) *x509.Certificate {
 	defer c.Close()
 	return c.ConnectionState().PeerCertificates[0]
 }
+
+// TestEmail_SendAfterClose: a channel closed by a reload while the worker
+// still holds it delivers, and keeps no connection open.
+func TestEmail_SendAfterClose(t *testing.T) {
+	peer := startSMTP(t)
+	p := testPolicy(t, peer.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{})
+	m := notify.NewRenderer().Render(p, notification(1, store.EventRaised, testAlert(), "johnny"), "", "", t0)
+	if err := e.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Send(context.Background(), m); err != nil {
+		t.Fatalf("send after Close: %v", err)
+	}
+	peer.wait(t)
+	peer.wait(t)
+	if n := peer.sessionCount(); n != 2 {
+		t.Errorf("SMTP sessions: got %d, want 2 (the first closed by Close)", n)
+	}
+}
