@@ -1,0 +1,44 @@
+package notify_test
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/store"
+)
+
+// msgID is RFC 5322's msg-id without brackets: dot-atom-text "@" dot-atom-text.
+var msgID = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+func TestThread_IDsAreValidAndDistinct(t *testing.T) {
+	tests := []struct{ source, id, station string }{
+		{"core-router", "link-eth0", "alerts1.example.com"},
+		{"web server", "disk /var", "alerts1.example.com"},
+		{"a.", ".b", "station..name"},
+		{"x@y", "<z>", ""},
+		{"ünïcode", "ид", "alerts1.example.com"},
+	}
+	seen := map[string]string{}
+	for _, tt := range tests {
+		a := store.Alert{Source: tt.source, ID: tt.id, RaisedAt: t0}
+		for _, ev := range []store.EventKind{store.EventRaised, store.EventReminder, store.EventCleared} {
+			n := store.Notification{ID: 7, Source: tt.source, AlertID: tt.id, Event: ev, Alert: a}
+			if ev == store.EventCleared {
+				n.Alert.RaisedAt = time.Time{}
+			}
+			ids := notify.Thread(n, tt.station)
+			for _, id := range append([]string{ids.MessageID, ids.InReplyTo}, ids.References...) {
+				if !msgID.MatchString(id) {
+					t.Errorf("%s/%s %s: %q is not a valid msg-id", tt.source, tt.id, ev, id)
+				}
+			}
+			key := tt.source + "\x00" + tt.id + "\x00" + string(ev)
+			if other, dup := seen[ids.MessageID]; dup && other != key {
+				t.Errorf("Message-ID %q for both %q and %q", ids.MessageID, other, key)
+			}
+			seen[ids.MessageID] = key
+		}
+	}
+}
