@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -93,6 +94,12 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	now := t.now
 	k := Key{Source: source, ID: id}
 	a, exists, err := t.load(k)
+	var corrupt *CorruptError
+	if errors.As(err, &corrupt) {
+		// A record that cannot be read is replaced by what the sender
+		// says now, rather than refusing every batch that names it.
+		a, exists, err = Alert{}, false, nil
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -157,6 +158,12 @@ func (s *Store) noteNext(next time.Time) {
 // no longer match the alert (left by an older schedule) are dropped.
 func (t *txn) fire(k Key, entries []dueEntry) error {
 	a, ok, err := t.load(k)
+	var corrupt *CorruptError
+	if errors.As(err, &corrupt) {
+		// Nothing can be done for a record that cannot be read; its
+		// schedule must not block everyone else's.
+		return t.dropDue(entries, nil)
+	}
 	if err != nil {
 		return err
 	}
