@@ -70,7 +70,10 @@ func (s *Store) List(f Filter) ([]Alert, error) {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			a, err := decodeAlert(parseAlertKey(k), v)
 			if err != nil {
-				return &CorruptError{Bucket: string(bucketAlerts), Key: parseAlertKey(k).String(), Err: err}
+				// Unreadable records are left out (Check reports them;
+				// the next update replaces them) so one cannot hide
+				// every other alert.
+				continue
 			}
 			if (f.State != "" && a.State != f.State) || (f.Level != "" && a.Level != f.Level) {
 				continue
