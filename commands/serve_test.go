@@ -205,8 +205,11 @@ func TestServe_EndToEnd(t *testing.T) {
 	if a := as["db1/heartbeat"]; a.WillRaiseAt == nil || a.WillRaiseAt.Sub(now.Add(10*time.Minute)).Abs() > 2*time.Second {
 		t.Errorf("db1/heartbeat: will_raise_at got %v, want about %v", a.WillRaiseAt, now.Add(10*time.Minute))
 	}
-	var metrics string
-	{
+	// Counters settle as the readers finish: poll until they do.
+	want := []string{"mauve_updates_applied_total 4", "mauve_datagrams_duplicate_total 1", "mauve_datagrams_received_total 6",
+		"mauve_commit_batch_size_count", "mauve_ingest_latency_seconds_bucket"}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
 		req, _ := http.NewRequest("GET", "http://"+rs.http+"/metrics", nil)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -214,12 +217,19 @@ func TestServe_EndToEnd(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		metrics = string(b)
-	}
-	for _, want := range []string{"mauve_updates_applied_total 4", "mauve_datagrams_duplicate_total 1", "mauve_datagrams_received_total 6", "mauve_commit_batch_size_count", "mauve_ingest_latency_seconds_bucket"} {
-		if !strings.Contains(metrics, want) {
-			t.Errorf("/metrics lacks %q", want)
+		var missing []string
+		for _, w := range want {
+			if !strings.Contains(string(b), w) {
+				missing = append(missing, w)
+			}
 		}
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %q", missing)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
