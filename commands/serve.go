@@ -77,6 +77,7 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 		Getenv:     env.Getenv,
 		Hostname:   env.Hostname,
 		Now:        env.Now,
+		Stderr:     env.Stderr,
 	}
 	st, err := startStation(ctx, cfg)
 	if err != nil {

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
-	"path"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,7 @@ type stationConfig struct {
 	Getenv     func(string) string
 	Hostname   func() (string, error)
 	Now        func() time.Time
+	Stderr     io.Writer // where the one-time login link is shown; nil = the log only
 }
 
 // station is one running alert station: its parts, started in order and
@@ -176,7 +178,7 @@ func (st *station) run(ctx context.Context) error {
 		// Four readers a socket: while one is descheduled, others keep
 		// the socket buffer from filling (fewer kernel drops under load).
 		Readers: 4,
-		Keys:    func(source string) ([]byte, bool) { return senderKey(pol(), source) },
+		Keys:    func(source string) ([]byte, bool) { return pol().SenderKey(source) },
 		Now:     st.now,
 	})
 	st.start(ctx, "udp", st.listener.Run)
@@ -194,6 +196,9 @@ func (st *station) run(ctx context.Context) error {
 	}
 	if st.http != nil {
 		st.start(ctx, "http", func(ctx context.Context) error { return server.Serve(ctx, st.http) })
+		if p.Filename == "" {
+			st.printLoginLink(server)
+		}
 	}
 	if st.socket != nil {
 		st.start(ctx, "socket", func(ctx context.Context) error { return server.ServeSocket(ctx, st.socket) })
@@ -209,6 +214,28 @@ func (st *station) run(ctx context.Context) error {
 	st.log.Info("station started", "name", p.Station.Name, "db", st.store.Path(),
 		"udp", addrs(st.udp), "http", addrOf(st.http), "config", firstNonEmpty(p.Filename, "(embedded defaults)"))
 	return nil
+}
+
+// printLoginLink logs a single-use link that logs the embedded defaults'
+// one person in, since that person has no password.
+func (st *station) printLoginLink(server *ui.Server) {
+	// The embedded defaults' URL names the default address, which --http
+	// may have changed: link to where the station really listens.
+	addr := st.http.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	base := "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+	link, err := server.OneTimeLoginURL(base)
+	if err != nil {
+		st.log.Warn("no one-time login link", "err", err)
+		return
+	}
+	st.log.Info("open the web interface (this link works once)", "url", link)
+	if st.cfg.Stderr != nil {
+		fmt.Fprintf(st.cfg.Stderr, "mauve: log in to the web interface once with %s\n", link)
+	}
 }
 
 // start runs fn in its own goroutine under its own context.
@@ -263,6 +290,9 @@ func (st *station) close() error {
 		}
 	}
 	st.parts = nil
+	if chans := st.chans.Swap(nil); chans != nil {
+		notify.CloseChannels(*chans)
+	}
 	for _, c := range st.udp {
 		c.Close()
 	}
@@ -293,7 +323,11 @@ func (st *station) reload() error {
 		return fmt.Errorf("reload: keeping the current config: notification channels: %w", err)
 	}
 	st.policy.Store(p)
-	st.chans.Store(&chans)
+	// The worker may still be sending through an old channel; a closed
+	// channel finishes that send and keeps no connection after it.
+	if old := st.chans.Swap(&chans); old != nil {
+		notify.CloseChannels(*old)
+	}
 	for _, w := range policyWarnings(p) {
 		st.log.Warn("config", "warning", w)
 	}
@@ -301,24 +335,6 @@ func (st *station) reload() error {
 		return fmt.Errorf("reload: config in force, but re-deciding alerts: %w", err)
 	}
 	return nil
-}
-
-// senderKey returns the key sources matching a sender_key's globs sign
-// with.
-func senderKey(p *policy.Policy, source string) ([]byte, bool) {
-	if k, ok := any(p).(interface {
-		SenderKey(string) ([]byte, bool)
-	}); ok {
-		return k.SenderKey(source)
-	}
-	for _, k := range p.SenderKeys {
-		for _, g := range k.Sources {
-			if ok, _ := path.Match(g, source); ok {
-				return k.Secret, true
-			}
-		}
-	}
-	return nil, false
 }
 
 func policyWarnings(p *policy.Policy) []string {
