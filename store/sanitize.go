@@ -1,11 +1,8 @@
 package store
 
 import (
-	"html"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/microcosm-cc/bluemonday"
 )
 
 // Field limits, in characters (runes) except detail, which is in bytes.
@@ -17,16 +14,13 @@ const (
 	maxDetail  = 64 << 10
 )
 
-// cleaner strips HTML from plain-text fields and sanitizes detail. The
-// bluemonday policies are built once per store and are safe for concurrent
-// use once built.
-type cleaner struct {
-	strict  *bluemonday.Policy
-	relaxed *bluemonday.Policy
-}
+// cleaner strips HTML from plain-text fields and sanitizes detail, with
+// the sanitizer of html.go. It holds no state and is safe for concurrent
+// use.
+type cleaner struct{}
 
 func newCleaner() *cleaner {
-	return &cleaner{strict: bluemonday.StrictPolicy(), relaxed: bluemonday.UGCPolicy()}
+	return &cleaner{}
 }
 
 // text returns s as valid UTF-8 plain text without HTML tags, without NUL,
@@ -36,7 +30,7 @@ func (c *cleaner) text(s string, max int) string {
 	if strings.ContainsAny(s, "<&\x00") {
 		s = strings.ReplaceAll(s, "\x00", "")
 		if strings.ContainsAny(s, "<&") {
-			s = html.UnescapeString(c.strict.Sanitize(s))
+			s = StripHTML(s)
 		}
 	}
 	return truncateRunes(s, max)
@@ -54,7 +48,7 @@ func (c *cleaner) detail(s string) string {
 		s = strings.ReplaceAll(s, "\x00", "")
 	}
 	if strings.Contains(s, "<") {
-		s = c.relaxed.Sanitize(s)
+		s = SanitizeDetail(s)
 	}
 	return truncateBytes(s, maxDetail)
 }
