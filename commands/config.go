@@ -41,7 +41,7 @@ func runConfigCheck(cmd *cobra.Command, env *Env, path string) error {
 	if err != nil {
 		return fmt.Errorf("config check: %w", err)
 	}
-	_, diags := policy.Parse(src, path, env.Getenv)
+	_, diags := policy.ParseFiles(src, path, env.Getenv, os.ReadFile)
 	out := cmd.OutOrStdout()
 	for _, d := range diags {
 		fmt.Fprintln(out, policy.FormatDiagnostic(d))

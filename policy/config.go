@@ -80,7 +80,8 @@ type Email struct {
 // SMS is one sms "name" block.
 type SMS struct {
 	Name                string
-	Provider            string // twilio | http
+	Provider            string        // twilio | http
+	Timeout             time.Duration // bound on one request; default 10s
 	Account             string
 	Token               string
 	From                string
@@ -98,6 +99,14 @@ type XMPP struct {
 	JID      string
 	Password string
 	Server   string // host:port; "" = from the JID's domain
+	// TLS is how the stream is protected: "starttls" (the default),
+	// "tls" (TLS from the first byte, XEP-0368) or "none" (loopback only).
+	TLS string
+	// CAFile (ca_file) names a PEM bundle of certificates to trust in
+	// addition to the system's roots, as written; CA is its content, read
+	// when the file is loaded.
+	CAFile string
+	CA     []byte
 }
 
 // Webhook is one webhook "name" block.
@@ -107,6 +116,9 @@ type Webhook struct {
 	Format  string // json | slack | ntfy
 	Secret  string // HMAC-SHA256 signing secret; "" = unsigned
 	Timeout time.Duration
+	// Headers are added to every request (e.g. Authorization for ntfy);
+	// their values are secrets: never shown, logged or recorded.
+	Headers map[string]string
 }
 
 // Exec is one exec "name" block.

@@ -15,7 +15,7 @@ func Load(path string, getenv func(string) string) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load config %s: %w", path, err)
 	}
-	p, diags := Parse(src, path, getenv)
+	p, diags := ParseFiles(src, path, getenv, os.ReadFile)
 	if diags.HasErrors() {
 		return nil, &LoadError{Diagnostics: diags}
 	}

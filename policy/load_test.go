@@ -53,7 +53,7 @@ func TestParse_Bad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, diags := policy.Parse(src, f, testEnv)
+			p, diags := policy.ParseFiles(src, f, testEnv, os.ReadFile)
 			if !diags.HasErrors() {
 				t.Fatalf("got no errors, want some")
 			}
@@ -76,7 +76,7 @@ func TestParse_Good(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, diags := policy.Parse(src, f, testEnv)
+			p, diags := policy.ParseFiles(src, f, testEnv, os.ReadFile)
 			if diags.HasErrors() {
 				t.Fatalf("got errors:\n%s", policy.FormatDiagnostics(diags))
 			}

@@ -34,8 +34,10 @@ var topSchema = &hcl.BodySchema{
 type loader struct {
 	p      *Policy
 	getenv func(string) string
-	ctx    *hcl.EvalContext // for plain attributes: env() only
-	diags  hcl.Diagnostics
+	// readFile reads files the policy names (ca_file); nil reads none.
+	readFile func(string) ([]byte, error)
+	ctx      *hcl.EvalContext // for plain attributes: env() only
+	diags    hcl.Diagnostics
 	// where each name was defined, to report duplicates
 	defined map[string]hcl.Range
 }
@@ -45,11 +47,22 @@ type loader struct {
 // errors and warnings; the policy is nil when there is any error. A
 // station without a name is named "localhost" here; Load uses the host
 // name instead.
+//
+// Parse reads no other file: a ca_file is recorded but neither read nor
+// checked. ParseFiles and Load read and check them.
 func Parse(src []byte, filename string, getenv func(string) string) (*Policy, hcl.Diagnostics) {
+	return ParseFiles(src, filename, getenv, nil)
+}
+
+// ParseFiles is Parse that also reads the files the policy names (the
+// xmpp block's ca_file) with readFile, reporting an unreadable or invalid
+// one at the attribute naming it. Relative names are taken from
+// filename's directory.
+func ParseFiles(src []byte, filename string, getenv func(string) string, readFile func(string) ([]byte, error)) (*Policy, hcl.Diagnostics) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	l := &loader{p: Default(), getenv: getenv, defined: map[string]hcl.Range{}}
+	l := &loader{p: Default(), getenv: getenv, readFile: readFile, defined: map[string]hcl.Range{}}
 	l.p.Filename = filename
 	l.p.src = src
 	l.p.People = map[string]*Person{}

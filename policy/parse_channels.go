@@ -4,8 +4,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 var emailSchema = &hcl.BodySchema{Attributes: attrs("from", "server", "tls", "username", "password", "subject_prefix")}
@@ -27,23 +25,37 @@ func (l *loader) decodeEmail(b *hcl.Block) {
 	l.p.Email = e
 }
 
-var xmppSchema = &hcl.BodySchema{Attributes: append(attrs("password", "server"), hcl.AttributeSchema{Name: "jid", Required: true})}
+var xmppSchema = &hcl.BodySchema{Attributes: append(attrs("password", "server", "tls", "ca_file"), hcl.AttributeSchema{Name: "jid", Required: true})}
 
 func (l *loader) decodeXMPP(b *hcl.Block) {
 	c := l.content(b.Body, xmppSchema)
-	x := &XMPP{}
-	l.str(c.Attributes, "jid", &x.JID)
-	l.str(c.Attributes, "password", &x.Password)
-	l.str(c.Attributes, "server", &x.Server)
+	x := &XMPP{TLS: "starttls"}
+	as := c.Attributes
+	l.str(as, "jid", &x.JID)
+	l.str(as, "password", &x.Password)
+	l.str(as, "server", &x.Server)
+	l.str(as, "tls", &x.TLS)
+	l.oneOf(as, "tls", x.TLS, "starttls", "tls", "none")
+	if x.TLS == "none" && !loopbackHostPort(x.Server) {
+		r := b.DefRange
+		if a, ok := as["server"]; ok {
+			r = a.Expr.Range()
+		}
+		l.diags = append(l.diags, errorAt(r, "Unencrypted XMPP off loopback",
+			"tls = \"none\" sends the password in clear, so it is only allowed with a loopback server such as \"127.0.0.1:5222\", not %q", x.Server))
+	}
+	if l.str(as, "ca_file", &x.CAFile) {
+		x.CA = l.readPEM(as["ca_file"], x.CAFile)
+	}
 	l.p.XMPP = x
 }
 
-var smsSchema = &hcl.BodySchema{Attributes: append(attrs("account", "token", "from", "api_url",
+var smsSchema = &hcl.BodySchema{Attributes: append(attrs("account", "token", "from", "api_url", "timeout",
 	"max_messages_per_alert", "url", "method", "headers", "body"), hcl.AttributeSchema{Name: "provider", Required: true})}
 
 func (l *loader) decodeSMS(b *hcl.Block) {
 	c := l.content(b.Body, smsSchema)
-	s := &SMS{Name: b.Labels[0], MaxMessagesPerAlert: 3, Method: "POST"}
+	s := &SMS{Name: b.Labels[0], MaxMessagesPerAlert: 3, Method: "POST", Timeout: 10 * time.Second}
 	if !l.unique("sms", s.Name, b.LabelRanges[0]) {
 		return
 	}
@@ -57,18 +69,9 @@ func (l *loader) decodeSMS(b *hcl.Block) {
 	l.str(as, "url", &s.URL)
 	l.str(as, "method", &s.Method)
 	l.str(as, "body", &s.Body)
-	if a, ok := as["headers"]; ok {
-		if v, ok := l.value(a); ok {
-			m, err := convert.Convert(v, cty.Map(cty.String))
-			if err != nil {
-				l.diags = append(l.diags, errorAt(a.Expr.Range(), "Wrong type", "headers must be a map of strings, like { \"X-Key\" = \"...\" }"))
-			} else {
-				s.Headers = map[string]string{}
-				for k, hv := range m.AsValueMap() {
-					s.Headers[k] = hv.AsString()
-				}
-			}
-		}
+	s.Headers = l.headers(as)
+	if l.duration(as, "timeout", &s.Timeout) && s.Timeout <= 0 {
+		l.diags = append(l.diags, errorAt(as["timeout"].Expr.Range(), "Invalid value", "timeout must be more than 0, like \"10s\""))
 	}
 	switch s.Provider {
 	case "twilio":
@@ -84,7 +87,7 @@ func (l *loader) decodeSMS(b *hcl.Block) {
 	l.p.SMS[s.Name] = s
 }
 
-var webhookSchema = &hcl.BodySchema{Attributes: append(attrs("format", "secret", "timeout"), hcl.AttributeSchema{Name: "url", Required: true})}
+var webhookSchema = &hcl.BodySchema{Attributes: append(attrs("format", "secret", "timeout", "headers"), hcl.AttributeSchema{Name: "url", Required: true})}
 
 func (l *loader) decodeWebhook(b *hcl.Block) {
 	c := l.content(b.Body, webhookSchema)
@@ -97,6 +100,7 @@ func (l *loader) decodeWebhook(b *hcl.Block) {
 	l.str(as, "format", &w.Format)
 	l.str(as, "secret", &w.Secret)
 	l.duration(as, "timeout", &w.Timeout)
+	w.Headers = l.headers(as)
 	l.oneOf(as, "format", w.Format, "json", "slack", "ntfy")
 	l.p.Webhooks[w.Name] = w
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -58,14 +59,35 @@ func (p *Policy) showChannels(b *strings.Builder) {
 	}
 	for _, n := range sortedKeys(p.SMS) {
 		s := p.SMS[n]
-		fmt.Fprintf(b, "\nsms %q {\n  provider = %q\n  token    = %s\n  max_messages_per_alert = %d\n}\n", n, s.Provider, secret(s.Token), s.MaxMessagesPerAlert)
+		fmt.Fprintf(b, "\nsms %q {\n  provider = %q\n  token    = %s\n  max_messages_per_alert = %d\n", n, s.Provider, secret(s.Token), s.MaxMessagesPerAlert)
+		if s.Timeout != 10*time.Second {
+			fmt.Fprintf(b, "  timeout  = %q\n", FormatDuration(s.Timeout))
+		}
+		fmt.Fprintf(b, "}\n")
 	}
 	if x := p.XMPP; x != nil {
-		fmt.Fprintf(b, "\nxmpp {\n  jid      = %q\n  password = %s\n  server   = %q\n}\n", x.JID, secret(x.Password), x.Server)
+		fmt.Fprintf(b, "\nxmpp {\n  jid      = %q\n  password = %s\n  server   = %q\n", x.JID, secret(x.Password), x.Server)
+		if x.TLS != "" && x.TLS != "starttls" {
+			fmt.Fprintf(b, "  tls      = %q\n", x.TLS)
+		}
+		if x.CAFile != "" {
+			fmt.Fprintf(b, "  ca_file  = %q\n", x.CAFile)
+		}
+		fmt.Fprintf(b, "}\n")
 	}
 	for _, n := range sortedKeys(p.Webhooks) {
 		h := p.Webhooks[n]
-		fmt.Fprintf(b, "\nwebhook %q {\n  format  = %q\n  secret  = %s\n  timeout = %q\n}\n", n, h.Format, secret(h.Secret), FormatDuration(h.Timeout))
+		fmt.Fprintf(b, "\nwebhook %q {\n  format  = %q\n  secret  = %s\n  timeout = %q\n", n, h.Format, secret(h.Secret), FormatDuration(h.Timeout))
+		if len(h.Headers) > 0 {
+			// Header values are secrets: only the names show.
+			names := sortedKeys(h.Headers)
+			shown := make([]string, len(names))
+			for i, k := range names {
+				shown[i] = fmt.Sprintf("%q = %s", k, secret(h.Headers[k]))
+			}
+			fmt.Fprintf(b, "  headers = { %s }\n", strings.Join(shown, ", "))
+		}
+		fmt.Fprintf(b, "}\n")
 	}
 	for _, n := range sortedKeys(p.Execs) {
 		x := p.Execs[n]

@@ -1,0 +1,5 @@
+xmpp {
+  jid      = "mauve@example.org"
+  password = "pw"
+  ca_file  = "no-such-ca.pem"
+}

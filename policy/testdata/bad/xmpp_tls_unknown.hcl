@@ -1,0 +1,5 @@
+xmpp {
+  jid      = "mauve@example.org"
+  password = "pw"
+  tls      = "ssl"
+}
