@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mauve-alert/mauve/store"
@@ -294,9 +296,30 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, tokenResponse{Person: req.Person, Name: req.Name, Token: secret})
 }
 
-// handleAPINotFound answers unknown API paths with JSON.
-func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, &apiError{http.StatusNotFound, "no such API route: " + r.Method + " " + r.URL.Path})
+// apiMethods are the methods the API might answer, in the order an
+// Allow header lists them.
+var apiMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// apiNoRoute answers API requests that match no route with JSON: 405 with
+// an Allow header when the path exists for other methods, else 404. (The
+// catch-all "/api/" pattern takes every method, so the mux's own 405
+// never happens.)
+func (s *Server) apiNoRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range apiMethods {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.writeError(w, r, &apiError{http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+			return
+		}
+		s.writeError(w, r, &apiError{http.StatusNotFound, "no such API route: " + r.Method + " " + r.URL.Path})
+	})
 }
 
 // notFound gives store.ErrNotFound a message naming the alert.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -179,18 +180,39 @@ func (s *Server) metricsAuth(h http.Handler) http.Handler {
 	})
 }
 
-// crossOrigin refuses cross-site state-changing requests with 403.
+// crossOrigin refuses cross-site state-changing requests with 403. The
+// station's own origin (station.url) is read from the policy in force at
+// each request, so a reload that changes it takes effect at once; the
+// protection built for the last URL seen is reused until it changes.
 func (s *Server) crossOrigin(h http.Handler) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	if u := s.policy().Station.URL; u != "" {
-		if pu, err := url.Parse(u); err == nil && pu.Scheme != "" && pu.Host != "" {
-			_ = cop.AddTrustedOrigin(pu.Scheme + "://" + pu.Host)
-		}
-	}
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &apiError{http.StatusForbidden, "cross-origin request refused: send it from the station's own pages or without a browser"})
-	}))
-	return cop.Handler(h)
+	})
+	var last atomic.Pointer[originGuard]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := s.policy().Station.URL
+		g := last.Load()
+		if g == nil || g.url != u {
+			g = newOriginGuard(u, h, deny)
+			last.Store(g)
+		}
+		g.handler.ServeHTTP(w, r)
+	})
+}
+
+// originGuard is the cross-origin protection for one station.url.
+type originGuard struct {
+	url     string
+	handler http.Handler
+}
+
+func newOriginGuard(stationURL string, h, deny http.Handler) *originGuard {
+	cop := http.NewCrossOriginProtection()
+	if pu, err := url.Parse(stationURL); err == nil && pu.Scheme != "" && pu.Host != "" {
+		_ = cop.AddTrustedOrigin(pu.Scheme + "://" + pu.Host)
+	}
+	cop.SetDenyHandler(deny)
+	return &originGuard{url: stationURL, handler: cop.Handler(h)}
 }
 
 // constantTimeEqual compares secrets without leaking their common prefix.

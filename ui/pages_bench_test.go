@@ -125,3 +125,46 @@ func mustAsset(b *testing.B, name string) []byte {
 	}
 	return body
 }
+
+// BenchmarkAlertList_Wire reports the bytes on the wire of GET / with 100
+// and 10,000 raised alerts, without and with gzip (the server's
+// compression at gzip.BestSpeed, end to end through a real store).
+func BenchmarkAlertList_Wire(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			st := newPagesStation(b)
+			batch := make([]wire.Alert, 0, n)
+			for _, a := range benchAlerts(n, st.Now()) {
+				batch = append(batch, wire.Alert{ID: a.ID, Subject: a.Subject, Summary: a.Summary, RaiseTime: st.Now()})
+			}
+			for i := 0; i < len(batch); i += 1000 {
+				st.send(fmt.Sprintf("host%02d.example.com", i/1000), batch[i:min(i+1000, len(batch))]...)
+			}
+			session, err := st.store.CreateSession("johnny", time.Hour, st.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := st.srv.Handler()
+			size := func(encoding string) int {
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+				req.Header.Set("Accept-Encoding", encoding)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("got %d, want 200", rec.Code)
+				}
+				if got, want := rec.Header().Get("Content-Encoding"), map[string]string{"gzip": "gzip"}[encoding]; got != want {
+					b.Fatalf("got Content-Encoding %q, want %q", got, want)
+				}
+				return rec.Body.Len()
+			}
+			var gz int
+			for b.Loop() {
+				gz = size("gzip")
+			}
+			b.ReportMetric(float64(size("identity")), "bytes/page")
+			b.ReportMetric(float64(gz), "gzip-bytes/page")
+		})
+	}
+}

@@ -36,7 +36,7 @@ func (s *Server) routes() (web, socket http.Handler) {
 	top.Handle("/api/", s.apiAuth(api))
 	top.Handle("/", browser)
 
-	web = s.countStatus(securityHeaders(s.crossOrigin(top)))
+	web = s.countStatus(newCompressor().handler(securityHeaders(s.crossOrigin(top))))
 	socket = s.countStatus(securityHeaders(s.crossOrigin(s.socketAuth(api))))
 	return web, socket
 }
@@ -60,5 +60,5 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/history", s.handleSearchHistory)
 	mux.HandleFunc("GET /api/v1/events", s.handleEvents)
 	mux.HandleFunc("POST /api/v1/tokens", s.handleCreateToken)
-	mux.HandleFunc("/api/", s.handleAPINotFound)
+	mux.Handle("/api/", s.apiNoRoute(mux))
 }
