@@ -6,12 +6,9 @@ import (
 	"html"
 	"html/template"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
@@ -19,27 +16,19 @@ import (
 
 // Renderer turns an outbox row into a Message in every form the channels
 // need. It is safe for concurrent use; build one and keep it, since the
-// sanitizer policies are costly to build.
+// email template is parsed once.
 type Renderer struct {
-	relaxed *bluemonday.Policy // for the HTML part
-	strict  *bluemonday.Policy // strips every tag, for text forms
-	html    *template.Template
+	html *template.Template
 }
 
 // subjectLimit caps the alert subject and summary within a subject line, so
 // a sender's 1 KiB summary does not become a 1 KiB mail header.
 const subjectLimit = 200
 
-// blockBreaks matches the tags that end a line of text when HTML detail is
-// flattened to plain text.
-var blockBreaks = regexp.MustCompile(`(?i)<br\s*/?>|</(p|div|li|tr|h[1-6]|pre|blockquote)>`)
-
 // NewRenderer returns a Renderer.
 func NewRenderer() *Renderer {
 	return &Renderer{
-		relaxed: bluemonday.UGCPolicy(),
-		strict:  bluemonday.StrictPolicy(),
-		html:    template.Must(template.New("email").Parse(htmlBody)),
+		html: template.Must(template.New("email").Parse(htmlBody)),
 	}
 }
 
@@ -143,7 +132,7 @@ func (r *Renderer) htmlBody(m Message, line string, loc *time.Location, now time
 		// The store sanitizes detail on the way in; sanitizing again here
 		// keeps the email safe even if a row predates that or a bug lets
 		// something through.
-		Detail: template.HTML(r.relaxed.Sanitize(m.Notification.Alert.Detail)), //nolint:gosec // sanitized
+		Detail: template.HTML(store.SanitizeDetail(m.Notification.Alert.Detail)), //nolint:gosec // sanitized
 	})
 	if err != nil { // only a broken template can fail, and tests render it
 		return html.EscapeString(line)
@@ -157,8 +146,7 @@ func (r *Renderer) PlainDetail(detail string) string {
 	if strings.TrimSpace(detail) == "" {
 		return ""
 	}
-	s := blockBreaks.ReplaceAllString(detail, "$0\n")
-	s = html.UnescapeString(r.strict.Sanitize(s))
+	s := store.DetailText(detail)
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	blank := false

@@ -49,7 +49,7 @@ var dropElems = map[string]struct{ rawText bool }{
 var blockEnds = map[string]bool{
 	"p": true, "div": true, "li": true, "tr": true, "pre": true, "blockquote": true,
 	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"dt": true, "dd": true, "table": true, "ul": true, "ol": true,
+	"dt": true, "dd": true,
 }
 
 // maxNesting caps open allowed elements; deeper start tags are dropped

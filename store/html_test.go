@@ -117,7 +117,7 @@ func TestStripHTML(t *testing.T) {
 
 func TestDetailText(t *testing.T) {
 	in := `<p>disk <b>full</b></p><ul><li>a</li><li>b &amp; c</li></ul>x<br>y<script>z</script>`
-	want := "disk full\na\nb & c\n\nx\ny"
+	want := "disk full\na\nb & c\nx\ny"
 	if got := store.DetailText(in); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
