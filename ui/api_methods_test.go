@@ -21,6 +21,7 @@ func TestAPI_WrongMethod(t *testing.T) {
 		{"POST", "/api/v1/me", 405, "GET, HEAD"},
 		{"GET", "/api/v1/alerts/web1/disk/acknowledge", 405, "POST"},
 		{"DELETE", "/api/v1/events", 405, "GET, HEAD"},
+		{"PUT", "/api/v1/tokens", 405, "GET, HEAD, POST"},
 		{"GET", "/api/v1/bananas", 404, ""},
 		{"DELETE", "/api/v1/bananas", 404, ""},
 	} {

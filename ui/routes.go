@@ -60,5 +60,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/history", s.handleSearchHistory)
 	mux.HandleFunc("GET /api/v1/events", s.handleEvents)
 	mux.HandleFunc("POST /api/v1/tokens", s.handleCreateToken)
+	mux.HandleFunc("GET /api/v1/tokens", s.handleListTokens)
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleRevokeToken)
 	mux.Handle("/api/", s.apiNoRoute(mux))
 }
