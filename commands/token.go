@@ -2,18 +2,21 @@ package commands
 
 import (
 	"fmt"
+	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 )
 
-// newTokenCommand is `mauve token`, with its subcommand create.
+// newTokenCommand is `mauve token`, with its subcommands create, list and
+// revoke.
 func newTokenCommand(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Manage API tokens for scripts and mauve client",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newTokenCreateCommand(env))
+	cmd.AddCommand(newTokenCreateCommand(env), newTokenListCommand(env), newTokenRevokeCommand(env))
 	return cmd
 }
 
@@ -53,5 +56,71 @@ makes another for the same person.`,
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&o.person, "person", "", "the person the token acts for (default: you)")
 	cmd.Flags().StringVar(&o.name, "name", "cli", "a label saying what the token is for")
+	return cmd
+}
+
+func newTokenListCommand(env *Env) *cobra.Command {
+	o := &tokenOptions{}
+	cmd := &cobra.Command{
+		Use:   "list [--person NAME]",
+		Short: "List your API tokens (IDs and labels, never the secrets)",
+		Long: `mauve token list prints your API tokens: the ID that mauve token revoke
+takes, the label and when it was made. Root and the station's own user,
+on the station's socket, may name any --person.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := o.dial(env.Getenv)
+			if err != nil {
+				return err
+			}
+			tokens, err := c.ListTokens(cmd.Context(), o.person)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if len(tokens) == 0 {
+				_, err = fmt.Fprintln(out, "no API tokens")
+				return err
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCREATED")
+			for _, t := range tokens {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", t.ID, t.Name, t.Created.Local().Format(time.DateTime))
+			}
+			return tw.Flush()
+		},
+	}
+	o.addFlags(cmd)
+	cmd.Flags().StringVar(&o.person, "person", "", "whose tokens (default: yours)")
+	return cmd
+}
+
+func newTokenRevokeCommand(env *Env) *cobra.Command {
+	o := &tokenOptions{}
+	cmd := &cobra.Command{
+		Use:   "revoke ID... [--person NAME]",
+		Short: "Revoke API tokens by the ID mauve token list shows",
+		Long: `mauve token revoke deletes your API tokens with these IDs (from mauve token
+list); a script using one gets 401 from then on. Root and the station's own
+user, on the station's socket, may name any --person.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			c, err := o.dial(env.Getenv)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if err := c.RevokeToken(cmd.Context(), o.person, id); err != nil {
+					return fmt.Errorf("revoke token %s: %w", id, err)
+				}
+				if _, err := fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", id); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	o.addFlags(cmd)
+	cmd.Flags().StringVar(&o.person, "person", "", "whose tokens (default: yours)")
 	return cmd
 }
