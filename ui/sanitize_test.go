@@ -37,6 +37,12 @@ func TestDetailPolicy_Hostile(t *testing.T) {
 		{"nested comment trick", `<!--<script>alert(1)//--><script>alert(2)</script>`, []string{"<script"}, nil},
 		{"template and noscript", `<template><script>alert(1)</script></template><noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>`, []string{"<script", "onerror", "<template", "<noscript"}, nil},
 		{"link gets nofollow noopener", `<a href="https://example.com/graph">graph</a>`, nil, []string{`href="https://example.com/graph"`, "nofollow", "noopener", `target="_blank"`}},
+		{"tab-obfuscated javascript link", `<a href="jav&#x09;ascript:alert(1)">x</a>`, []string{"ascript", "<a"}, []string{"x"}},
+		{"uppercase handler and unquoted", `<P ONCLICK=alert(1)>x</P>`, []string{"onclick", "alert("}, []string{"<p>x</p>"}},
+		{"split script tag", `<scr<script>ipt>alert(1)</script>`, []string{"<script", "<scr"}, nil},
+		{"math and svg", `<math><mtext><img src=x onerror=alert(1)></mtext></math><svg><g onload=alert(2)></g></svg>`, []string{"<math", "<svg", "onerror", "onload"}, nil},
+		{"relative link dropped", `<a href="/api/v1/alerts/ack">x</a>`, []string{"<a", "/api"}, []string{"x"}},
+		{"unclosed markup closed", `<div><b>x`, nil, []string{"<div><b>x</b></div>"}},
 		{"tables and lists kept", `<table><tr><td>cpu</td><td>99%</td></tr></table><ul><li>a</li></ul><pre>x</pre>`, nil, []string{"<table>", "<td>cpu</td>", "<li>a</li>", "<pre>x</pre>"}},
 	}
 	d := newDetailPolicy()
