@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 func newCompletionCommand(env *Env) *cobra.Command {
@@ -52,16 +51,14 @@ func newManCommand(env *Env) *cobra.Command {
 			if err != nil {
 				date = time.Unix(0, 0) // reproducible when the build date is unknown
 			}
-			header := &doc.GenManHeader{
-				Title:   "MAUVE",
-				Section: "1",
-				Source:  "mauve " + env.Build.Version,
-				Manual:  "mauve manual",
-				Date:    &date,
+			header := manHeader{
+				title:   "MAUVE",
+				section: "1",
+				source:  "mauve " + env.Build.Version,
+				manual:  "mauve manual",
+				date:    date,
 			}
-			root := cmd.Root()
-			root.DisableAutoGenTag = true
-			if err := doc.GenManTree(root, header, dir); err != nil {
+			if err := writeManTree(cmd.Root(), header, dir); err != nil {
 				return fmt.Errorf("write man pages to %s: %w", dir, err)
 			}
 			return nil
