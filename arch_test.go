@@ -77,17 +77,17 @@ var allowedEdges = map[string][]string{
 
 // onlyFrom says which layers may import a third-party package (by prefix).
 var onlyFrom = map[string][]string{
-	"google.golang.org/protobuf":         {"wire"},
-	"go.etcd.io/bbolt":                   {"store"},
-	"github.com/spf13/cobra":             {"commands"},
-	"github.com/spf13/pflag":             {"commands"},
-	"github.com/a-h/templ":               {"ui"},
-	"github.com/wneessen/go-mail":        {"notify"},
-	"github.com/hashicorp/hcl/v2":        {"policy"},
-	"net/http":                           {"ui", "notify"},
-	"github.com/charmbracelet/":          {"ui"},
-	"mellium.im/xmpp":                    {"notify"},
-	"github.com/microcosm-cc/bluemonday": {"store", "notify", "ui"},
+	"google.golang.org/protobuf":  {"wire"},
+	"go.etcd.io/bbolt":            {"store"},
+	"github.com/spf13/cobra":      {"commands"},
+	"github.com/spf13/pflag":      {"commands"},
+	"github.com/a-h/templ":        {"ui"},
+	"github.com/wneessen/go-mail": {"notify"},
+	"github.com/hashicorp/hcl/v2": {"policy"},
+	"net/http":                    {"ui", "notify"},
+	"github.com/charmbracelet/":   {"ui"},
+	"mellium.im/xmpp":             {"notify"},
+	"golang.org/x/net/html":       {"store"}, // the one HTML sanitizer
 }
 
 var bannedNames = []string{"util", "utils", "common", "helpers", "misc", "types", "models", "shared", "base", "manager"}
