@@ -15,6 +15,9 @@ import "net/http"
 //	POST /alerts/{source}/{id}/{action}   acknowledge, unacknowledge, raise,
 //	                                      clear, suppress, unsuppress, note
 //	GET  /history                         history search
+//	GET  /tokens                          the person's API tokens
+//	POST /tokens                          make one (its secret shown once)
+//	POST /tokens/{id}/revoke              revoke one
 func (s *Server) browserRoutes(mux *http.ServeMux) {
 	p := &pages{s: s, detail: newDetailPolicy(), assets: newStaticAssets()}
 	auth := func(h http.HandlerFunc) http.Handler { return s.pageAuth(h) }
@@ -27,4 +30,7 @@ func (s *Server) browserRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /alerts/{source}/{id}", auth(p.alertPage))
 	mux.Handle("POST /alerts/{source}/{id}/{action}", auth(p.alertAction))
 	mux.Handle("GET /history", auth(p.historyPage))
+	mux.Handle("GET /tokens", auth(p.tokensPage))
+	mux.Handle("POST /tokens", auth(p.makeToken))
+	mux.Handle("POST /tokens/{id}/revoke", auth(p.revokeToken))
 }
