@@ -3,7 +3,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -70,12 +69,34 @@ var sendOptions = []sendOption{
 	{0, "key-file", requiredArg, "a file holding the signing key", false},
 }
 
-// timeSpec matches the classic time forms: [+-]N[smhd].
-var timeSpec = regexp.MustCompile(`^([+-]?)([0-9]+)([smhd]?)$`)
+// splitTimeSpec splits the classic time forms [+-]N[smhd] into sign,
+// digits and unit. (Plain code rather than a package-level regexp: every
+// `mauve send` would compile it at start-up.)
+func splitTimeSpec(s string) (sign, digits, unit string, ok bool) {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		sign, s = s[:1], s[1:]
+	}
+	if s != "" && strings.IndexByte("smhd", s[len(s)-1]) >= 0 {
+		unit, s = s[len(s)-1:], s[:len(s)-1]
+	}
+	if s == "" {
+		return "", "", "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return "", "", "", false
+		}
+	}
+	return sign, s, unit, true
+}
 
-// negativeTime matches a relative time in the past, which getopt would take
-// for an option; no mauve send option is a digit, so it can only be a time.
-var negativeTime = regexp.MustCompile(`^-[0-9]+[smhd]?$`)
+// negativeTime reports whether s is a relative time in the past, which
+// getopt would take for an option; no mauve send option is a digit, so it
+// can only be a time.
+func negativeTime(s string) bool {
+	sign, _, _, ok := splitTimeSpec(s)
+	return ok && sign == "-"
+}
 
 // errNoAlerts is the classic complaint about a command line with nothing to
 // send, capitalised as classic printed it.
@@ -97,7 +118,7 @@ func parseSendArgs(args []string, now time.Time) (sendArgs, error) {
 			return "", false
 		}
 		peekTime := func() (string, bool) {
-			if i+1 < len(args) && (!strings.HasPrefix(args[i+1], "-") || negativeTime.MatchString(args[i+1])) {
+			if i+1 < len(args) && (!strings.HasPrefix(args[i+1], "-") || negativeTime(args[i+1])) {
 				i++
 				return args[i], true
 			}
@@ -316,20 +337,20 @@ func parseTimeSpec(s string, now time.Time) (time.Time, error) {
 	if s == "now" {
 		return now, nil
 	}
-	m := timeSpec.FindStringSubmatch(s)
-	if m == nil {
+	sign, digits, unitName, ok := splitTimeSpec(s)
+	if !ok {
 		return time.Time{}, bad
 	}
-	n, err := strconv.ParseInt(m[2], 10, 64)
+	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
 		return time.Time{}, bad
 	}
 	var t time.Time
-	if m[1] == "" && m[3] == "" {
+	if sign == "" && unitName == "" {
 		t = time.Unix(n, 0)
 	} else {
 		unit := time.Second
-		switch m[3] {
+		switch unitName {
 		case "m":
 			unit = time.Minute
 		case "h":
@@ -341,7 +362,7 @@ func parseTimeSpec(s string, now time.Time) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("time %q is more than a century away", s)
 		}
 		d := time.Duration(n) * unit
-		if m[1] == "-" {
+		if sign == "-" {
 			d = -d
 		}
 		t = now.Add(d)
