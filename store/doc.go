@@ -9,7 +9,9 @@
 // scheduled raises, clears, acknowledgement expiries and reminders. It also
 // owns the ingest pipeline that turns received datagrams into group-committed
 // transactions ([Ingest]) and the loop that calls [Store.Tick] when something
-// falls due ([Scheduler]).
+// falls due ([Scheduler]). It owns the project's one HTML sanitizer
+// ([SanitizeDetail], [StripHTML], [DetailText]), which cleans alert detail
+// on receipt and which notify and ui apply again before detail is shown.
 //
 // It does not decide who is told: every state change is handed to the
 // injected [Decider] (the policy) inside the transaction that makes it, and
