@@ -200,3 +200,11 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func BenchmarkSanitizeDetail(b *testing.B) {
+	in := strings.Repeat(`<p>disk <b>full</b> on <a href="https://example.com/x" onclick="x()">db1</a></p><script>bad()</script><table><tr><td>/var</td><td>97%</td></tr></table>`, 40)
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		store.SanitizeDetail(in)
+	}
+}
