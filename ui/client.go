@@ -170,7 +170,13 @@ func (c *Client) CreateToken(ctx context.Context, person, name string) (string, 
 	return resp.Token, err
 }
 
-// Events follows the station's event stream, calling fn for each change,
+// EventResync is the Event of the Change that Events passes to fn when
+// the station fell behind on this stream and may have dropped changes:
+// it carries no alert; fetch the whole list again.
+const EventResync store.EventKind = "resync"
+
+// Events follows the station's event stream, calling fn for each change
+// (or, after the station dropped some, one Change with Event EventResync),
 // until ctx is done (it then returns ctx.Err()), the stream ends, or fn
 // returns an error. With present set, the caller counts as a live client
 // (its person's notifications may be held and shown here instead).
@@ -195,10 +201,18 @@ func (c *Client) Events(ctx context.Context, present bool, fn func(store.Change)
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	var data bytes.Buffer
+	var event string
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
+		case line == "" && event == "resync":
+			event = ""
+			data.Reset()
+			if err := fn(store.Change{Event: EventResync}); err != nil {
+				return err
+			}
 		case line == "":
+			event = ""
 			if data.Len() == 0 {
 				continue
 			}
@@ -210,6 +224,8 @@ func (c *Client) Events(ctx context.Context, present bool, fn func(store.Change)
 			if err := fn(store.Change{Event: cj.Event, Actor: cj.Actor, Now: cj.Time, After: cj.Alert.alert()}); err != nil {
 				return err
 			}
+		case strings.HasPrefix(line, "event:"):
+			event = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
 		case strings.HasPrefix(line, "data:"):
 			if data.Len() > 0 {
 				data.WriteByte('\n')

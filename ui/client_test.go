@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -167,3 +170,30 @@ type countingWriter struct {
 func (w *countingWriter) Header() http.Header         { return w.h }
 func (w *countingWriter) WriteHeader(code int)        { w.status = code }
 func (w *countingWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
+
+// TestClient_EventsResync: an "event: resync" on the stream reaches fn as
+// a Change with Event EventResync, between ordinary changes.
+func TestClient_EventsResync(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, ": mauve event stream\n\n")
+		fmt.Fprint(w, "event: resync\ndata: {}\n\n")
+		fmt.Fprint(w, `event: change`+"\n"+`data: {"event":"raised","actor":"","time":"2026-11-25T10:00:00Z","alert":{"source":"web1","id":"disk","state":"raised"}}`+"\n\n")
+	}))
+	defer srv.Close()
+	c, err := ui.NewClient(srv.URL, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = c.Events(context.Background(), false, func(ch store.Change) error {
+		got = append(got, string(ch.Event)+" "+ch.After.Source+"/"+ch.After.ID)
+		return nil
+	})
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("got %v at the end of the stream, want io.ErrUnexpectedEOF", err)
+	}
+	if want := []string{"resync /", "raised web1/disk"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -28,6 +28,9 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(bw, "# HELP mauve_event_streams Open event streams.")
 	fmt.Fprintln(bw, "# TYPE mauve_event_streams gauge")
 	fmt.Fprintf(bw, "mauve_event_streams %d\n", s.stats.streams.Load())
+	fmt.Fprintln(bw, "# HELP mauve_event_stream_resyncs_total Times an event stream fell behind and was told to fetch the list again.")
+	fmt.Fprintln(bw, "# TYPE mauve_event_stream_resyncs_total counter")
+	fmt.Fprintf(bw, "mauve_event_stream_resyncs_total %d\n", s.stats.resyncs.Load())
 	for _, m := range s.metrics {
 		m.WriteMetrics(bw)
 	}

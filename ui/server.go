@@ -79,6 +79,7 @@ type serverStats struct {
 	requests      [6]atomic.Uint64 // by status class 1xx..5xx; [0] unused
 	loginFailures atomic.Uint64
 	streams       atomic.Int64
+	resyncs       atomic.Uint64 // event streams told to fetch the list again
 }
 
 // NewServer builds a Server. It fails when a required option is missing.

@@ -19,6 +19,9 @@ type changeJSON struct {
 
 // handleEvents: GET /api/v1/events streams every committed change as
 // Server-Sent Events ("event: change", data one JSON object per line).
+// When the stream fell behind and the store may have dropped changes for
+// it, it sends "event: resync" instead: the client fetches the whole list
+// again.
 // With ?client=1 the person counts as present on a live client until the
 // stream ends (see Presence).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +63,16 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			if behind(changes) {
+				// The store may have dropped changes for this stream: skip
+				// what is queued and have the client fetch the list again.
+				skipQueued(changes)
+				s.stats.resyncs.Add(1)
+				if _, err := fmt.Fprint(w, "event: resync\ndata: {}\n\n"); err != nil {
+					return
+				}
+				break
+			}
 			data, err := json.Marshal(changeJSON{Event: c.Event, Actor: c.Actor, Time: c.Now.UTC(), Alert: s.alertJSON(c.After)})
 			if err != nil {
 				s.log.Error("encode change", "err", err)
@@ -84,4 +97,25 @@ func (s *Server) arrive(person, agent string) (leave func()) {
 		return j.Join(person, agent)
 	}
 	return s.presence.Arrive(person)
+}
+
+// behind reports whether a subscriber that just received from changes may
+// have missed some. The store drops a change for a subscriber whose
+// channel is full, and only this reader takes from it, so after a drop the
+// channel stays full until the next receive, which then leaves it at least
+// cap-1 long. A burst that filled it without a drop also counts: a
+// needless resync costs a refetch, a missed one a stale screen.
+func behind(changes <-chan store.Change) bool {
+	return cap(changes) > 1 && len(changes) >= cap(changes)-1
+}
+
+// skipQueued empties changes without blocking.
+func skipQueued(changes <-chan store.Change) {
+	for range len(changes) {
+		select {
+		case <-changes:
+		default:
+			return
+		}
+	}
 }

@@ -95,6 +95,9 @@
   es.onopen = function () { say("Live"); schedule(100); };
   es.onmessage = function () { schedule(150); };
   es.addEventListener("change", function () { schedule(150); });
+  // The station fell behind on this stream and dropped changes: fetch the
+  // list now rather than after the next change.
+  es.addEventListener("resync", function () { schedule(0); });
   es.onerror = function () {
     say(es.readyState === EventSource.CLOSED ? "Live updates stopped: reload the page." : "Reconnecting…");
   };
