@@ -28,7 +28,8 @@
 // right"} with 400 (malformed body, bad duration or time, missing field),
 // 401 (no or wrong credentials), 403 (cross-site, or a unix user who is no
 // person), 404 (unknown alert), 409 (acknowledging a cleared alert), 429
-// (too many failed logins). An alert is {source, id, subject, summary,
+// (too many failed logins); a known path asked with the wrong method is 405
+// with an Allow header. An alert is {source, id, subject, summary,
 // detail, importance, state, level, group, raised_at, cleared_at,
 // acknowledged_by, acknowledged_at, acknowledged_until, will_raise_at,
 // will_clear_at, suppress_until, created_at, updated_at}, times RFC 3339 or
@@ -43,9 +44,15 @@
 //	POST /api/v1/alerts/{source}/{id}/notes         {"text": "..."}
 //	POST /api/v1/alerts/actions     {"action": "acknowledge", "alerts": ["src/id"...], ...}: {"results": [{alert, status, error, result}...]}
 //	GET  /api/v1/history?from=&to=&source=&subject=&q=&limit=   {"events": [...]}, newest first
-//	GET  /api/v1/events[?client=1]  Server-Sent Events: "event: change", data {event, actor, time, alert}
+//	GET  /api/v1/events[?client=1]  Server-Sent Events: "event: change", data {event, actor, time, alert};
+//	                                "event: resync" when the stream fell behind and changes were dropped: fetch the list again
 //	GET  /api/v1/me                 {"person": "...", "via": "session|token|password|header|socket"}
 //	POST /api/v1/tokens             {"person": "...", "name": "laptop"}: 201 {"person", "name", "token"}
+//	GET  /api/v1/tokens             {"tokens": [{id, person, name, created}...]}, never secrets
+//	DELETE /api/v1/tokens/{id}      revoke one of your tokens: {"revoked": id, "person": ...}
+//
+// HTML, JSON, CSS and script responses of 1 KB or more are gzipped for
+// clients that accept it (compress.go); the event stream never is.
 //
 // ui does not own alert state (the store does), decisions about who is
 // told (policy), or delivery (notify); it does not import notify.
