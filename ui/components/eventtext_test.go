@@ -32,6 +32,10 @@ func TestEventText(t *testing.T) {
 		{winter, "raised by core-router", "raised by core-router"},
 		{winter, "not a time: 2026-13-45T99:00:00Z", "not a time: 2026-13-45T99:00:00Z"},
 		{winter, "", ""},
+		{winter, "until 2026-11-25T12:00:00Z.", "until 2026-11-25 12:00 GMT."},
+		{winter, "id2026-11-25T12:00:00Z", "id2026-11-25T12:00:00Z"},
+		{winter, "no zone 2026-11-25T12:00:00", "no zone 2026-11-25T12:00:00"},
+		{winter, "short 2026-11-25T12:00:00+01", "short 2026-11-25T12:00:00+01"},
 	} {
 		if got := components.EventText(tc.now, tc.text); got != tc.want {
 			t.Errorf("EventText(%s, %q): got %q, want %q", tc.now.Location(), tc.text, got, tc.want)
