@@ -114,4 +114,8 @@ func TestBinary(t *testing.T) {
 			}
 		}
 	})
+	t.Run("alone in an empty root", func(t *testing.T) {
+		testAloneInEmptyRoot(t, bin)
+	})
+
 }
