@@ -185,10 +185,12 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 			return err
 		}
 	case contentChanged:
-		// A new summary or detail is not an event: monitors put figures
-		// in summaries that change with every update. Live views still
-		// hear of it.
+		// Recorded without asking the Decider (a new summary tells
+		// nobody anything), and bounded: see contentEvent.
 		a.UpdatedAt = now
+		if err := t.contentEvent(&a, source, contentText(&before, &a, source)); err != nil {
+			return err
+		}
 		t.announce(Change{Event: EventUpdated, Before: before, After: a, Actor: source, Now: now})
 	}
 	if !exists {

@@ -35,14 +35,21 @@ func benchUpdates(n, alerts int, vary bool) []store.Received {
 // BenchmarkApply commits batches of single-alert updates into a store of
 // 100,000 alerts, with fsync (NOSYNC=1 to leave the disk out): updates that
 // change their alert's summary (every one a write) and refreshes that
-// change nothing.
+// change nothing. A changing update records a history event; with again,
+// every alert's summary has already changed once since it was raised, so
+// each update replaces that trailing update event instead of adding one.
 func BenchmarkApply(b *testing.B) {
 	for _, c := range []struct {
 		batch  int
 		change bool
-	}{{256, true}, {4096, true}, {4096, false}} {
+		again  bool
+	}{{256, true, false}, {4096, true, false}, {4096, true, true}, {4096, false, false}} {
 		batch := c.batch
-		b.Run(fmt.Sprintf("batch=%d/changing=%v", batch, c.change), func(b *testing.B) {
+		name := fmt.Sprintf("batch=%d/changing=%v", batch, c.change)
+		if c.again {
+			name += "/again"
+		}
+		b.Run(name, func(b *testing.B) {
 			s, _ := mustOpen(b, store.Options{Decider: benchDecider{}, NoSync: os.Getenv("NOSYNC") != ""})
 			const alerts = 100000
 			ctx := context.Background()
@@ -50,6 +57,17 @@ func BenchmarkApply(b *testing.B) {
 			for i := 0; i < alerts; i += 8192 {
 				if err := s.Apply(ctx, seed[i:min(i+8192, alerts)]); err != nil {
 					b.Fatal(err)
+				}
+			}
+			if c.again {
+				warm := benchUpdates(alerts, alerts, true)
+				for i := range warm {
+					warm[i].Update.Alerts[0].Summary += " (warm)"
+				}
+				for i := 0; i < alerts; i += 8192 {
+					if err := s.Apply(ctx, warm[i:min(i+8192, alerts)]); err != nil {
+						b.Fatal(err)
+					}
 				}
 			}
 			ups := benchUpdates(64*batch, alerts, c.change)

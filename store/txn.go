@@ -171,19 +171,8 @@ func containsKey(keys [][]byte, k []byte) bool {
 // returns to the outbox. It updates after with the decision.
 func (t *txn) event(before Alert, after *Alert, kind EventKind, actor, text string) error {
 	after.UpdatedAt = t.now
-	seq, err := t.events.NextSequence()
-	if err != nil {
+	if err := t.history(after, kind, actor, text); err != nil {
 		return err
-	}
-	ev := Event{Seq: seq, Time: t.now, Source: after.Source, ID: after.ID, Kind: kind,
-		Actor: actor, Text: text, State: after.State}
-	v := appendEvent(nil, &ev)
-	if err := t.events.Put(u64(seq), v); err != nil {
-		return fmt.Errorf("record %s of %s: %w", kind, after.Key(), err)
-	}
-	ik := append(append(alertKey(after.Key()), 0), u64(seq)...)
-	if err := t.alertEvents.Put(ik, nil); err != nil {
-		return fmt.Errorf("record %s of %s: %w", kind, after.Key(), err)
 	}
 	switch kind {
 	case EventRaised, EventReRaised:
@@ -195,6 +184,25 @@ func (t *txn) event(before Alert, after *Alert, kind EventKind, actor, text stri
 		return nil
 	}
 	return t.decideBlock(before, after, kind, actor, 0)
+}
+
+// history appends one entry to the alert's history, stamped t.now.
+func (t *txn) history(a *Alert, kind EventKind, actor, text string) error {
+	seq, err := t.events.NextSequence()
+	if err != nil {
+		return err
+	}
+	ev := Event{Seq: seq, Time: t.now, Source: a.Source, ID: a.ID, Kind: kind,
+		Actor: actor, Text: text, State: a.State}
+	v := appendEvent(nil, &ev)
+	if err := t.events.Put(u64(seq), v); err != nil {
+		return fmt.Errorf("record %s of %s: %w", kind, a.Key(), err)
+	}
+	ik := append(append(alertKey(a.Key()), 0), u64(seq)...)
+	if err := t.alertEvents.Put(ik, nil); err != nil {
+		return fmt.Errorf("record %s of %s: %w", kind, a.Key(), err)
+	}
+	return nil
 }
 
 // decideBlock asks the Decider about a change without recording history:
