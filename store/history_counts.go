@@ -1,0 +1,152 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DayCount is how many times alerts were raised on one calendar day of
+// the station, by level. A raise is a raised or re-raised event
+// (EventRaised, EventReRaised).
+//
+// Events do not record the level the policy gave the alert at the time, so
+// a raise counts under the alert's current level (Alert.Level, what the
+// policy decided at its last change). A raise of an alert whose level is
+// none of urgent, normal and low (or whose record is gone) counts as Other.
+type DayCount struct {
+	Day    time.Time // midnight that starts the day, in the zone asked for
+	Urgent int
+	Normal int
+	Low    int
+	Other  int
+}
+
+// Total is the day's raises of every level.
+func (d DayCount) Total() int { return d.Urgent + d.Normal + d.Low + d.Other }
+
+// dayKey names a calendar day independently of its length (23 or 25 hours
+// on a daylight saving change).
+type dayKey struct {
+	y int
+	m time.Month
+	d int
+}
+
+// HistoryCounts counts raises per day and level over [from, to), the days
+// taken in loc (nil: UTC). Only days with at least one raise are returned,
+// oldest first. A zero from or to leaves that end open.
+//
+// Like SearchHistory it relies on events being recorded in time order: it
+// finds the first event at or after from by binary search over the event
+// sequence, then reads forward until to.
+func (s *Store) HistoryCounts(from, to time.Time, loc *time.Location) ([]DayCount, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	counts := map[dayKey]*DayCount{}
+	var order []dayKey
+	err := s.db.View(func(tx *bolt.Tx) error {
+		alerts := tx.Bucket(bucketAlerts)
+		c := tx.Bucket(bucketEvents).Cursor()
+		levels := map[Key]string{}
+		k, v := firstEventAtOrAfter(c, from)
+		for ; k != nil; k, v = c.Next() {
+			ev, err := decodeEvent(v)
+			if err != nil {
+				return &CorruptError{Bucket: string(bucketEvents), Key: fmt.Sprintf("%x", k), Err: err}
+			}
+			if !to.IsZero() && !ev.Time.Before(to) {
+				break
+			}
+			if ev.Kind != EventRaised && ev.Kind != EventReRaised {
+				continue
+			}
+			ak := Key{Source: ev.Source, ID: ev.ID}
+			level, ok := levels[ak]
+			if !ok {
+				a, _, err := loadAlert(alerts, ak)
+				if err != nil {
+					return err
+				}
+				level = a.Level
+				levels[ak] = level
+			}
+			lt := ev.Time.In(loc)
+			y, m, d := lt.Date()
+			dk := dayKey{y, m, d}
+			dc := counts[dk]
+			if dc == nil {
+				dc = &DayCount{Day: time.Date(y, m, d, 0, 0, 0, 0, loc)}
+				counts[dk] = dc
+				order = append(order, dk)
+			}
+			switch level {
+			case "urgent":
+				dc.Urgent++
+			case "normal":
+				dc.Normal++
+			case "low":
+				dc.Low++
+			default:
+				dc.Other++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count raises per day from %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+	}
+	out := make([]DayCount, 0, len(order))
+	for _, dk := range order {
+		out = append(out, *counts[dk])
+	}
+	// Events come in time order, so days do too, except when the clock
+	// stepped back across midnight; sort to be sure.
+	slices.SortFunc(out, func(a, b DayCount) int { return a.Day.Compare(b.Day) })
+	return out, nil
+}
+
+// firstEventAtOrAfter positions c on the first event whose time is not
+// before from (the first event of all when from is zero): a binary search
+// over the sequence numbers, which may have gaps.
+func firstEventAtOrAfter(c *bolt.Cursor, from time.Time) ([]byte, []byte) {
+	fk, fv := c.First()
+	if fk == nil || from.IsZero() {
+		return fk, fv
+	}
+	lk, _ := c.Last()
+	lo, hi := beUint64(fk), beUint64(lk)+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		k, v := c.Seek(u64(mid))
+		if k == nil {
+			hi = mid
+			continue
+		}
+		if eventTime(v).Before(from) {
+			lo = beUint64(k) + 1
+		} else {
+			hi = mid
+		}
+	}
+	return c.Seek(u64(lo))
+}
+
+// eventTime reads only the time of an encoded event. An unreadable record
+// gives the zero time, so the search moves past it and the forward read
+// reports it.
+func eventTime(v []byte) time.Time {
+	d := newDecoder(v)
+	if d.byte() != recordVersion {
+		return time.Time{}
+	}
+	d.uint() // seq
+	t := d.time()
+	if d.err != nil {
+		return time.Time{}
+	}
+	return t
+}
