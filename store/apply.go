@@ -214,7 +214,10 @@ func (t *txn) replace(source string, named map[string]bool) error {
 	for _, k := range keys {
 		a, ok, err := t.load(k)
 		if err != nil || !ok {
-			return err
+			if err = skipCorrupt(err); err != nil {
+				return err
+			}
+			continue
 		}
 		before := cloneAlert(a)
 		a.WillRaiseAt = time.Time{}

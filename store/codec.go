@@ -31,7 +31,7 @@ func (e *encoder) time(t time.Time) {
 		e.int(0)
 		return
 	}
-	e.int(t.UnixNano())
+	e.int(nanos(t))
 }
 
 func (e *encoder) strs(ss []string) {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -39,10 +40,7 @@ type dueEntry struct {
 }
 
 func dueKey(at time.Time, kind dueKind, block int, k Key) []byte {
-	ns := at.UnixNano()
-	if ns < 0 {
-		ns = 0
-	}
+	ns := max(nanos(at), 0)
 	b := make([]byte, dueHeader, dueHeader+len(k.Source)+1+len(k.ID))
 	binary.BigEndian.PutUint64(b, uint64(ns))
 	b[8] = byte(kind)
@@ -104,7 +102,7 @@ func (s *Store) Tick(now time.Time) (time.Time, error) {
 	err := s.update(now, func(t *txn) error {
 		var due []dueEntry
 		c := t.due.Cursor()
-		limit := uint64(max(now.UnixNano(), 0))
+		limit := uint64(max(nanos(now), 0))
 		for k, _ := c.First(); k != nil && len(due) < maxTick; k, _ = c.Next() {
 			if len(k) >= 8 && beUint64(k) > limit {
 				break
@@ -151,7 +149,7 @@ func (s *Store) noteNext(next time.Time) {
 		s.nextDue.Store(1<<63 - 1)
 		return
 	}
-	s.nextDue.Store(next.UnixNano())
+	s.nextDue.Store(nanos(next))
 }
 
 // fire performs the due entries of one alert, in time order. Entries that
@@ -243,7 +241,23 @@ func (t *txn) dropDue(entries []dueEntry, a *Alert) error {
 	return nil
 }
 
-func sameTime(a, b time.Time) bool { return !a.IsZero() && a.UnixNano() == b.UnixNano() }
+// sameTime compares as the due index and the records store times.
+func sameTime(a, b time.Time) bool { return !a.IsZero() && nanos(a) == nanos(b) }
+
+// nanos is t in unix nanoseconds, saturated where int64 ends (years 1678
+// and 2262) instead of wrapping: a sender may name any year, and a wrapped
+// time would be stored as some other time, or fall due at once and never
+// match its alert again.
+func nanos(t time.Time) int64 {
+	const limit = int64(math.MaxInt64 / 1_000_000_000)
+	switch s := t.Unix(); {
+	case s >= limit:
+		return math.MaxInt64
+	case s <= -limit:
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
 
 // Postpone moves every due time earlier than until to until (the initial
 // sleep after a restart), so that what fell due while the station was down
@@ -253,7 +267,7 @@ func (s *Store) Postpone(until time.Time) error {
 		var keys []Key
 		seen := map[Key]bool{}
 		c := t.due.Cursor()
-		limit := uint64(max(until.UnixNano(), 0))
+		limit := uint64(max(nanos(until), 0))
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if len(k) < 8 || beUint64(k) >= limit {
 				break
@@ -283,7 +297,7 @@ func (s *Store) Postpone(until time.Time) error {
 func (t *txn) postpone(k Key, until time.Time) error {
 	a, ok, err := t.load(k)
 	if err != nil || !ok {
-		return err
+		return skipCorrupt(err)
 	}
 	before := cloneAlert(a)
 	later := func(x time.Time) time.Time {
@@ -291,6 +305,17 @@ func (t *txn) postpone(k Key, until time.Time) error {
 			return until
 		}
 		return x
+	}
+	// A raise and a clear that both fell due would fire together, raise
+	// first, whichever was meant to come last: only the later one (the
+	// clear on a tie, as when they arrive together) is kept, so the alert
+	// ends as it would have.
+	if r, c := a.WillRaiseAt, a.WillClearAt; !r.IsZero() && !c.IsZero() && r.Before(until) && c.Before(until) {
+		if r.After(c) {
+			a.WillClearAt = time.Time{}
+		} else {
+			a.WillRaiseAt = time.Time{}
+		}
 	}
 	a.WillRaiseAt = later(a.WillRaiseAt)
 	a.WillClearAt = later(a.WillClearAt)

@@ -37,3 +37,14 @@ func (e *CorruptError) Error() string {
 }
 
 func (e *CorruptError) Unwrap() error { return e.Err }
+
+// skipCorrupt is nil for a record that cannot be decoded: work over many
+// alerts (replace, postpone, redecide) passes over it (Check reports it,
+// the next update from its source replaces it) rather than failing for all.
+func skipCorrupt(err error) error {
+	var corrupt *CorruptError
+	if errors.As(err, &corrupt) {
+		return nil
+	}
+	return err
+}

@@ -222,7 +222,10 @@ func (s *Store) Redecide(now time.Time) error {
 		for _, k := range keys {
 			a, ok, err := t.load(k)
 			if err != nil || !ok {
-				return err
+				if err = skipCorrupt(err); err != nil {
+					return err
+				}
+				continue
 			}
 			before := cloneAlert(a)
 			dec := s.decider.Decide(Change{Event: EventUpdated, Before: before, After: a, Actor: "station", Now: now})
