@@ -110,3 +110,64 @@ func TestStore_CorruptRecordIsPassedOver(t *testing.T) {
 type levelDecider struct{}
 
 func (levelDecider) Decide(Change) Decision { return Decision{Group: "g", Level: "low"} }
+
+type notifyDecider struct{}
+
+func (notifyDecider) Decide(c Change) Decision {
+	d := Decision{Group: "g", Level: "normal"}
+	if c.Event == EventRaised {
+		d.Notifications = []Notification{{Person: "ops", Channels: []string{"log"}}}
+	}
+	return d
+}
+
+// A malformed due entry no longer fails every Tick (stopping every
+// schedule), and a delivered notification of an alert whose record went
+// bad is finished (not sent again at every poll).
+func TestStore_CorruptDueEntryAndAlertOfANotification(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "mauve.db"), Options{Decider: notifyDecider{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	batch := []Received{{ReceivedAt: t0, Update: wire.Update{Source: "h", Alerts: []wire.Alert{
+		{ID: "bad"}, {ID: "good", ClearTime: t0, RaiseTime: t0.Add(time.Minute)}}}}}
+	if err := s.Apply(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	short := []byte{0, 0, 0, 0, 0}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketAlerts).Put(alertKey(Key{"h", "bad"}), []byte{1, 200}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDue).Put(short, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tick(t0.Add(time.Minute)); err != nil {
+		t.Fatalf("tick past a malformed due entry: %v", err)
+	}
+	if a, _ := s.Get(Key{"h", "good"}); a.State != StateRaised {
+		t.Errorf("good: got %s, want raised on schedule", a.State)
+	}
+	rows, err := s.DueNotifications(t0.Add(time.Minute), 0)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("due rows: got %d, %v; want 2", len(rows), err)
+	}
+	for _, n := range rows {
+		if err := s.Finish(n.ID, Outcome{Status: DeliveryDelivered, Channel: "log", Now: t0.Add(time.Minute)}); err != nil {
+			t.Errorf("finish the row of %s: %v", n.AlertID, err)
+		}
+	}
+	if rows, _ := s.DueNotifications(t0.Add(time.Hour), 0); len(rows) != 0 {
+		t.Errorf("rows left: got %d, want 0", len(rows))
+	}
+	s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketDue).Get(short) != nil {
+			t.Errorf("malformed due entry still there")
+		}
+		return nil
+	})
+}

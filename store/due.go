@@ -101,6 +101,7 @@ func (s *Store) Tick(now time.Time) (time.Time, error) {
 	var next time.Time
 	err := s.update(now, func(t *txn) error {
 		var due []dueEntry
+		var bad [][]byte
 		c := t.due.Cursor()
 		limit := uint64(max(nanos(now), 0))
 		for k, _ := c.First(); k != nil && len(due) < maxTick; k, _ = c.Next() {
@@ -109,9 +110,17 @@ func (s *Store) Tick(now time.Time) (time.Time, error) {
 			}
 			e, err := parseDueKey(k)
 			if err != nil {
-				return err
+				// An entry that names no alert can do nothing; kept,
+				// it would fail every Tick and so stop every schedule.
+				bad = append(bad, bytes.Clone(k))
+				continue
 			}
 			due = append(due, e)
+		}
+		for _, k := range bad {
+			if err := t.due.Delete(k); err != nil {
+				return err
+			}
 		}
 		// Group by alert, keeping time order within each.
 		order := []Key{}
@@ -241,8 +250,9 @@ func (t *txn) dropDue(entries []dueEntry, a *Alert) error {
 	return nil
 }
 
-// sameTime compares as the due index and the records store times.
-func sameTime(a, b time.Time) bool { return !a.IsZero() && nanos(a) == nanos(b) }
+// sameTime compares as the due index keys times (dueKey), so that an entry
+// always matches the alert time it was made from.
+func sameTime(a, b time.Time) bool { return !a.IsZero() && max(nanos(a), 0) == max(nanos(b), 0) }
 
 // nanos is t in unix nanoseconds, saturated where int64 ends (years 1678
 // and 2262) instead of wrapping: a sender may name any year, and a wrapped

@@ -144,7 +144,10 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 func (t *txn) record(n *Notification, o Outcome, text string) error {
 	a, ok, err := t.load(Key{Source: n.Source, ID: n.AlertID})
 	if err != nil || !ok {
-		return err // the alert expired meanwhile: nothing to record on
+		// The alert expired meanwhile, or its record cannot be read:
+		// nothing to record on, but the row is still finished (else a
+		// delivered notification went out again at every poll).
+		return skipCorrupt(err)
 	}
 	before := cloneAlert(a)
 	if o.Status == DeliveryDelivered || o.Status == DeliveryHeld {
