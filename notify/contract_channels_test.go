@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/notify/internal/prosodytest"
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
@@ -158,11 +159,11 @@ func execContract(t *testing.T) contractRig {
 // refuses connections the transient one; a server that accepts and never
 // speaks the stalled one.
 func xmppContract(t *testing.T) contractRig {
-	p := startProsody(t, true)
-	p.register("mauve", mauvePassword)
-	p.register("johnny", johnnyPassword)
+	p := prosodytest.Start(t, true)
+	p.Register("mauve", mauvePassword)
+	p.Register("johnny", johnnyPassword)
 	logs, l := newLogBuffer()
-	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls, Logger: l})
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, Logger: l})
 	johnny := dialReader(t, p, "johnny", johnnyPassword)
 	var (
 		mu    sync.Mutex
@@ -171,7 +172,7 @@ func xmppContract(t *testing.T) contractRig {
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
 	to := func(server string, wait time.Duration) notify.Channel {
 		c, err := notify.NewXMPP(&policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: server},
-			notify.XMPPOptions{TLS: p.tls, Logger: l, ConnectWait: wait, MinBackoff: 50 * time.Millisecond})
+			notify.XMPPOptions{TLS: p.TLS, Logger: l, ConnectWait: wait, MinBackoff: 50 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}

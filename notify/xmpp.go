@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,15 +19,17 @@ import (
 )
 
 // XMPPOptions adjust how the XMPP channel connects. The zero value is right
-// for production: STARTTLS is required and the server's certificate is
-// verified against the system's roots.
+// for production: the xmpp block's tls mode (STARTTLS unless it says
+// otherwise) is required, and the server's certificate is verified against
+// the system's roots and the block's ca_file.
 type XMPPOptions struct {
-	// TLS is the configuration for STARTTLS; nil means the system roots
-	// with the JID's domain as the server name. Tests pass one that trusts
-	// their own CA.
+	// TLS is the configuration for STARTTLS or direct TLS; nil means the
+	// system roots plus the block's ca_file, with the JID's domain as the
+	// server name. Tests may pass one that trusts only their own CA.
 	TLS *tls.Config
-	// Plaintext skips TLS entirely. It is refused unless the server is a
-	// loopback address: it exists for tests against a local server.
+	// Plaintext skips TLS entirely, as tls = "none" does. It is refused
+	// unless the server is a loopback address: it exists for tests against
+	// a local server.
 	Plaintext bool
 	// MinBackoff and MaxBackoff bound the wait between reconnection
 	// attempts, which doubles from the first to the second; defaults 1s
@@ -51,6 +54,7 @@ type XMPPOptions struct {
 type XMPP struct {
 	cfg    policy.XMPP
 	self   jid.JID
+	mode   string // starttls | tls | none
 	opts   XMPPOptions
 	logger *slog.Logger
 
@@ -84,8 +88,31 @@ func NewXMPP(cfg *policy.XMPP, opts XMPPOptions) (*XMPP, error) {
 	if cfg.Password == "" {
 		return nil, fmt.Errorf("xmpp: password for %s is empty", self)
 	}
-	if opts.Plaintext && !loopbackAddr(cfg.Server) {
-		return nil, fmt.Errorf("xmpp: plaintext is only allowed to a loopback server, not %q", cfg.Server)
+	mode := cfg.TLS
+	if mode == "" {
+		mode = "starttls"
+	}
+	if opts.Plaintext {
+		mode = "none"
+	}
+	switch mode {
+	case "starttls", "tls":
+	case "none":
+		if !loopbackAddr(cfg.Server) {
+			return nil, fmt.Errorf("xmpp: plaintext (tls = \"none\") is only allowed to a loopback server, not %q", cfg.Server)
+		}
+	default:
+		return nil, fmt.Errorf("xmpp: tls %q is not one of starttls, tls or none", mode)
+	}
+	if opts.TLS == nil && len(cfg.CA) > 0 {
+		roots, err := x509.SystemCertPool()
+		if err != nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(cfg.CA) {
+			return nil, fmt.Errorf("xmpp: ca_file %s holds no PEM certificate", cfg.CAFile)
+		}
+		opts.TLS = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = time.Second
@@ -101,7 +128,7 @@ func NewXMPP(cfg *policy.XMPP, opts XMPPOptions) (*XMPP, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &XMPP{
-		cfg: *cfg, self: self, opts: opts, logger: logger.With("channel", "xmpp", "jid", self.String()),
+		cfg: *cfg, self: self, mode: mode, opts: opts, logger: logger.With("channel", "xmpp", "jid", self.String()),
 		changed: make(chan struct{}), lastErr: errors.New("not connected yet"),
 	}, nil
 }

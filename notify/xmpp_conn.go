@@ -28,42 +28,26 @@ func (x *XMPP) server() string {
 	return x.self.Domain().String() + " (SRV)"
 }
 
-// connect dials and negotiates a session: STARTTLS (unless plaintext),
-// SASL, resource binding, then initial presence.
+// connect dials and negotiates a session: TLS (direct or STARTTLS, unless
+// the mode is none), SASL, resource binding, then initial presence.
 func (x *XMPP) connect(ctx context.Context) (*xmpp.Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var (
-		conn net.Conn
-		err  error
-	)
-	if x.cfg.Server != "" {
-		var d net.Dialer
-		conn, err = d.DialContext(ctx, "tcp", x.cfg.Server)
-	} else {
-		conn, err = dial.Client(ctx, "tcp", x.self)
-	}
+	conn, err := x.dial(ctx)
 	if err != nil {
 		x.setDown(fmt.Errorf("dial %s: %w", x.server(), err), false)
 		return nil, x.lastError()
 	}
 
 	var features []xmpp.StreamFeature
-	if !x.opts.Plaintext {
-		cfg := x.opts.TLS.Clone()
-		if cfg == nil {
-			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		if cfg.ServerName == "" {
-			cfg.ServerName = x.self.Domain().String()
-		}
-		features = append(features, xmpp.StartTLS(cfg))
+	if x.mode == "starttls" {
+		features = append(features, xmpp.StartTLS(x.tlsConfig()))
 	}
 	// The SASL step is wrapped to tell a refused login from a network
 	// failure: the first will not mend by itself.
 	refused := false
 	auth := xmpp.SASL("", x.cfg.Password, sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain)
-	if x.opts.Plaintext {
+	if x.mode == "none" {
 		// SASL normally waits for TLS; on loopback there is none.
 		auth.Necessary &^= xmpp.Secure
 	}
@@ -113,6 +97,37 @@ func (x *XMPP) connect(ctx context.Context) (*xmpp.Session, error) {
 	x.notifyLocked()
 	x.mu.Unlock()
 	return s, nil
+}
+
+// dial opens the connection: to the configured server or the JID's
+// domain (by SRV), with TLS from the first byte in the tls mode.
+func (x *XMPP) dial(ctx context.Context) (net.Conn, error) {
+	switch {
+	case x.mode == "tls" && x.cfg.Server != "":
+		d := tls.Dialer{Config: x.tlsConfig()}
+		return d.DialContext(ctx, "tcp", x.cfg.Server)
+	case x.mode == "tls":
+		d := dial.Dialer{TLSConfig: x.tlsConfig()}
+		return d.Dial(ctx, "tcp", x.self)
+	case x.cfg.Server != "":
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", x.cfg.Server)
+	default:
+		return dial.Client(ctx, "tcp", x.self)
+	}
+}
+
+// tlsConfig is the configuration for STARTTLS or direct TLS: the options'
+// (or the system roots), with the JID's domain as the server name.
+func (x *XMPP) tlsConfig() *tls.Config {
+	cfg := x.opts.TLS.Clone()
+	if cfg == nil {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = x.self.Domain().String()
+	}
+	return cfg
 }
 
 // serve reads the session until it ends or ctx is done, then marks the

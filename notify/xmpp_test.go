@@ -17,6 +17,7 @@ import (
 	"mellium.im/xmpp/stanza"
 
 	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/notify/internal/prosodytest"
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
@@ -33,27 +34,27 @@ type xmppReader struct {
 	bodies chan string
 }
 
-func dialReader(t *testing.T, p *prosody, user, password string) *xmppReader {
+func dialReader(t *testing.T, p *prosodytest.Server, user, password string) *xmppReader {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	conn, err := net.Dial("tcp", p.addr)
+	conn, err := net.Dial("tcp", p.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var features []xmpp.StreamFeature
-	if p.tls != nil {
-		features = append(features, xmpp.StartTLS(p.tls))
+	if p.TLS != nil {
+		features = append(features, xmpp.StartTLS(p.TLS))
 	}
 	auth := xmpp.SASL("", password, sasl.ScramSha1, sasl.Plain)
-	if p.tls == nil {
+	if p.TLS == nil {
 		auth.Necessary &^= xmpp.Secure // the loopback test server runs without TLS
 	}
 	features = append(features, auth, xmpp.BindResource())
 	s, err := xmpp.NewClientSession(ctx, jid.MustParse(user+"@localhost"), conn, features...)
 	if err != nil {
 		conn.Close()
-		t.Fatalf("log in as %s: %v\n%s", user, err, p.logs())
+		t.Fatalf("log in as %s: %v\n%s", user, err, p.Logs())
 	}
 	r := &xmppReader{s: s, bodies: make(chan string, 16)}
 	served := make(chan struct{})
@@ -109,12 +110,12 @@ func (r *xmppReader) next(t *testing.T) string {
 }
 
 // startXMPP builds the channel for p and runs it until the test ends.
-func startXMPP(t *testing.T, p *prosody, password string, opts notify.XMPPOptions) *notify.XMPP {
+func startXMPP(t *testing.T, p *prosodytest.Server, password string, opts notify.XMPPOptions) *notify.XMPP {
 	t.Helper()
 	if opts.MinBackoff == 0 {
 		opts.MinBackoff, opts.MaxBackoff = 50*time.Millisecond, 500*time.Millisecond
 	}
-	cfg := &policy.XMPP{JID: "mauve@localhost", Password: password, Server: p.addr}
+	cfg := &policy.XMPP{JID: "mauve@localhost", Password: password, Server: p.Addr}
 	x, err := notify.NewXMPP(cfg, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -125,16 +126,16 @@ func startXMPP(t *testing.T, p *prosody, password string, opts notify.XMPPOption
 }
 
 func TestXMPPDeliversOverSTARTTLS(t *testing.T) {
-	p := startProsody(t, true)
-	p.register("mauve", mauvePassword)
-	p.register("johnny", johnnyPassword)
+	p := prosodytest.Start(t, true)
+	p.Register("mauve", mauvePassword)
+	p.Register("johnny", johnnyPassword)
 	logs, logger := newLogBuffer()
-	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls, Logger: logger})
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, Logger: logger})
 	johnny := dialReader(t, p, "johnny", johnnyPassword)
 
 	first := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
 	if err := x.Send(context.Background(), first); err != nil {
-		t.Fatalf("Send: %v\n%s", err, p.logs())
+		t.Fatalf("Send: %v\n%s", err, p.Logs())
 	}
 	if got := johnny.next(t); got != first.Short {
 		t.Errorf("johnny read %q, want %q", got, first.Short)
@@ -153,14 +154,14 @@ func TestXMPPDeliversOverSTARTTLS(t *testing.T) {
 }
 
 func TestXMPPPlaintextOnLoopback(t *testing.T) {
-	p := startProsody(t, false)
-	p.register("mauve", mauvePassword)
-	p.register("johnny", johnnyPassword)
+	p := prosodytest.Start(t, false)
+	p.Register("mauve", mauvePassword)
+	p.Register("johnny", johnnyPassword)
 	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{Plaintext: true})
 	johnny := dialReader(t, p, "johnny", johnnyPassword)
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "further alerts suppressed until things calm down")
 	if err := x.Send(context.Background(), m); err != nil {
-		t.Fatalf("Send: %v\n%s", err, p.logs())
+		t.Fatalf("Send: %v\n%s", err, p.Logs())
 	}
 	got := johnny.next(t)
 	if !strings.HasPrefix(got, "link-eth0: RAISED (urgent)") || !strings.HasSuffix(got, "\nfurther alerts suppressed until things calm down") {
@@ -171,10 +172,10 @@ func TestXMPPPlaintextOnLoopback(t *testing.T) {
 // TestXMPPReconnects shows the session coming back by itself after the
 // server restarts, and sends failing transiently while it is away.
 func TestXMPPReconnects(t *testing.T) {
-	p := startProsody(t, true)
-	p.register("mauve", mauvePassword)
-	p.register("johnny", johnnyPassword)
-	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls, ConnectWait: 200 * time.Millisecond})
+	p := prosodytest.Start(t, true)
+	p.Register("mauve", mauvePassword)
+	p.Register("johnny", johnnyPassword)
+	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, ConnectWait: 200 * time.Millisecond})
 	johnny := dialReader(t, p, "johnny", johnnyPassword)
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
 	if err := x.Send(context.Background(), m); err != nil {
@@ -182,7 +183,7 @@ func TestXMPPReconnects(t *testing.T) {
 	}
 	johnny.next(t)
 
-	p.stop()
+	p.Stop()
 	// The channel notices the lost stream and cannot send; the failure is
 	// transient, so the worker retries rather than giving up on xmpp. (It
 	// may take a moment to see the stream end, in which case its write
@@ -200,7 +201,7 @@ func TestXMPPReconnects(t *testing.T) {
 		}
 	}
 
-	p.start()
+	p.Start()
 	johnny = dialReader(t, p, "johnny", johnnyPassword)
 	var err error
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -208,7 +209,7 @@ func TestXMPPReconnects(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Send after the server came back: %v\n%s", err, p.logs())
+			t.Fatalf("Send after the server came back: %v\n%s", err, p.Logs())
 		}
 	}
 	if got := johnny.next(t); got != m.Short {
@@ -217,12 +218,12 @@ func TestXMPPReconnects(t *testing.T) {
 }
 
 func TestXMPPFailures(t *testing.T) {
-	p := startProsody(t, true)
-	p.register("mauve", mauvePassword)
+	p := prosodytest.Start(t, true)
+	p.Register("mauve", mauvePassword)
 
 	t.Run("login refused is permanent", func(t *testing.T) {
 		logs, logger := newLogBuffer()
-		x := startXMPP(t, p, "wrong-password-5150", notify.XMPPOptions{TLS: p.tls, Logger: logger, ConnectWait: 5 * time.Second})
+		x := startXMPP(t, p, "wrong-password-5150", notify.XMPPOptions{TLS: p.TLS, Logger: logger, ConnectWait: 5 * time.Second})
 		var err error
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 			err = x.Send(context.Background(), chanMessage(t, "johnny", store.EventRaised, chanAlert(), ""))
@@ -246,7 +247,7 @@ func TestXMPPFailures(t *testing.T) {
 		}
 	})
 	t.Run("person without address is permanent", func(t *testing.T) {
-		x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.tls})
+		x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS})
 		err := x.Send(context.Background(), chanMessage(t, "nobody", store.EventRaised, chanAlert(), ""))
 		if !notify.IsPermanent(err) {
 			t.Errorf("Send to a person with no JID = %v, want a permanent error", err)
@@ -261,7 +262,7 @@ func TestXMPPFailures(t *testing.T) {
 		}
 		defer l.Close()
 		x, err := notify.NewXMPP(&policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: l.Addr().String()},
-			notify.XMPPOptions{TLS: p.tls, ConnectWait: time.Minute})
+			notify.XMPPOptions{TLS: p.TLS, ConnectWait: time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
