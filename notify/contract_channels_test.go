@@ -164,7 +164,7 @@ func xmppContract(t *testing.T) contractRig {
 	p.Register("johnny", johnnyPassword)
 	logs, l := newLogBuffer()
 	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, Logger: l})
-	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
 	var (
 		mu    sync.Mutex
 		count int
@@ -186,15 +186,8 @@ func xmppContract(t *testing.T) contractRig {
 		delivered: func() int {
 			mu.Lock()
 			defer mu.Unlock()
-			for {
-				select {
-				case <-johnny.bodies:
-					count++
-					continue
-				default:
-				}
-				return count
-			}
+			count += len(johnny.Drain())
+			return count
 		},
 		permanent: func(t *testing.T) (notify.Channel, notify.Message) {
 			nobody := m

@@ -2,19 +2,10 @@ package notify_test
 
 import (
 	"context"
-	"encoding/xml"
-	"io"
 	"net"
 	"strings"
 	"testing"
 	"time"
-
-	"mellium.im/sasl"
-	"mellium.im/xmlstream"
-	"mellium.im/xmpp"
-	"mellium.im/xmpp/jid"
-	"mellium.im/xmpp/ping"
-	"mellium.im/xmpp/stanza"
 
 	"github.com/mauve-alert/mauve/notify"
 	"github.com/mauve-alert/mauve/notify/internal/prosodytest"
@@ -26,88 +17,6 @@ const (
 	mauvePassword  = "mauve-xmpp-pw-8d2c"
 	johnnyPassword = "johnny-pw"
 )
-
-// xmppReader is a second, independent client logged in as a recipient; it
-// collects the bodies of the chat messages it receives.
-type xmppReader struct {
-	s      *xmpp.Session
-	bodies chan string
-}
-
-func dialReader(t *testing.T, p *prosodytest.Server, user, password string) *xmppReader {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	conn, err := net.Dial("tcp", p.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var features []xmpp.StreamFeature
-	if p.TLS != nil {
-		features = append(features, xmpp.StartTLS(p.TLS))
-	}
-	auth := xmpp.SASL("", password, sasl.ScramSha1, sasl.Plain)
-	if p.TLS == nil {
-		auth.Necessary &^= xmpp.Secure // the loopback test server runs without TLS
-	}
-	features = append(features, auth, xmpp.BindResource())
-	s, err := xmpp.NewClientSession(ctx, jid.MustParse(user+"@localhost"), conn, features...)
-	if err != nil {
-		conn.Close()
-		t.Fatalf("log in as %s: %v\n%s", user, err, p.Logs())
-	}
-	r := &xmppReader{s: s, bodies: make(chan string, 16)}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = s.Serve(xmpp.HandlerFunc(func(tr xmlstream.TokenReadEncoder, start *xml.StartElement) error {
-			if start.Name.Local != "message" {
-				return nil
-			}
-			var msg struct {
-				stanza.Message
-				Body string `xml:"body"`
-			}
-			// The handler's reader starts after the start element; put it
-			// back so the decoder sees the element whole.
-			d := xml.NewTokenDecoder(xmlstream.MultiReader(xmlstream.Token(*start), tr))
-			if err := d.Decode(&msg); err != nil && err != io.EOF {
-				return nil
-			}
-			if msg.Type == stanza.ChatMessage && msg.Body != "" {
-				r.bodies <- msg.Body
-			}
-			return nil
-		}))
-	}()
-	t.Cleanup(func() {
-		_ = s.Conn().SetDeadline(time.Now().Add(time.Second))
-		_ = s.Close()
-		_ = s.Conn().Close()
-		<-served
-	})
-	if err := s.Send(ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(nil)); err != nil {
-		t.Fatal(err)
-	}
-	// The server answers the ping after it has handled the presence sent
-	// before it on this stream: from then on it routes chats here.
-	if err := ping.Send(ctx, s, jid.MustParse("localhost")); err != nil {
-		t.Fatalf("ping: %v", err)
-	}
-	return r
-}
-
-// next returns the next message body, failing after a bound.
-func (r *xmppReader) next(t *testing.T) string {
-	t.Helper()
-	select {
-	case b := <-r.bodies:
-		return b
-	case <-time.After(15 * time.Second):
-		t.Fatal("no message arrived within 15s")
-		return ""
-	}
-}
 
 // startXMPP builds the channel for p and runs it until the test ends.
 func startXMPP(t *testing.T, p *prosodytest.Server, password string, opts notify.XMPPOptions) *notify.XMPP {
@@ -131,13 +40,13 @@ func TestXMPPDeliversOverSTARTTLS(t *testing.T) {
 	p.Register("johnny", johnnyPassword)
 	logs, logger := newLogBuffer()
 	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, Logger: logger})
-	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
 
 	first := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
 	if err := x.Send(context.Background(), first); err != nil {
 		t.Fatalf("Send: %v\n%s", err, p.Logs())
 	}
-	if got := johnny.next(t); got != first.Short {
+	if got := johnny.Next(t); got != first.Short {
 		t.Errorf("johnny read %q, want %q", got, first.Short)
 	}
 	// Delivered once: the next thing johnny reads is the next message.
@@ -147,7 +56,7 @@ func TestXMPPDeliversOverSTARTTLS(t *testing.T) {
 	if err := x.Send(context.Background(), second); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := johnny.next(t); got != second.Short {
+	if got := johnny.Next(t); got != second.Short {
 		t.Errorf("johnny read %q, want the second message %q", got, second.Short)
 	}
 	checkNoSecret(t, "log", logs.String(), mauvePassword)
@@ -158,12 +67,12 @@ func TestXMPPPlaintextOnLoopback(t *testing.T) {
 	p.Register("mauve", mauvePassword)
 	p.Register("johnny", johnnyPassword)
 	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{Plaintext: true})
-	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "further alerts suppressed until things calm down")
 	if err := x.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send: %v\n%s", err, p.Logs())
 	}
-	got := johnny.next(t)
+	got := johnny.Next(t)
 	if !strings.HasPrefix(got, "link-eth0: RAISED (urgent)") || !strings.HasSuffix(got, "\nfurther alerts suppressed until things calm down") {
 		t.Errorf("johnny read %q, want the short form and the note on its own line", got)
 	}
@@ -176,12 +85,12 @@ func TestXMPPReconnects(t *testing.T) {
 	p.Register("mauve", mauvePassword)
 	p.Register("johnny", johnnyPassword)
 	x := startXMPP(t, p, mauvePassword, notify.XMPPOptions{TLS: p.TLS, ConnectWait: 200 * time.Millisecond})
-	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
 	if err := x.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	johnny.next(t)
+	johnny.Next(t)
 
 	p.Stop()
 	// The channel notices the lost stream and cannot send; the failure is
@@ -202,7 +111,7 @@ func TestXMPPReconnects(t *testing.T) {
 	}
 
 	p.Start()
-	johnny = dialReader(t, p, "johnny", johnnyPassword)
+	johnny = p.DialReader(t, "johnny", johnnyPassword)
 	var err error
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if err = x.Send(context.Background(), m); err == nil {
@@ -212,7 +121,7 @@ func TestXMPPReconnects(t *testing.T) {
 			t.Fatalf("Send after the server came back: %v\n%s", err, p.Logs())
 		}
 	}
-	if got := johnny.next(t); got != m.Short {
+	if got := johnny.Next(t); got != m.Short {
 		t.Errorf("after reconnecting johnny read %q, want %q", got, m.Short)
 	}
 }

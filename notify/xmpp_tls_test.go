@@ -24,7 +24,7 @@ func TestXMPPBlockTLSAndCAFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	johnny := dialReader(t, p, "johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
 	tests := []struct {
 		mode, server string
 	}{
@@ -46,7 +46,7 @@ func TestXMPPBlockTLSAndCAFile(t *testing.T) {
 			if err := x.Send(context.Background(), m); err != nil {
 				t.Fatalf("Send: %v\n%s", err, p.Logs())
 			}
-			if got := johnny.next(t); got != m.Short {
+			if got := johnny.Next(t); got != m.Short {
 				t.Errorf("johnny read %q, want %q", got, m.Short)
 			}
 		})
