@@ -11,7 +11,8 @@ import (
 
 // Check verifies the file: bbolt's own page consistency, then mauve's
 // invariants (every record decodes; the due index and the history index
-// match the alerts exactly; every outbox row names an alert; states are
+// match the alerts exactly, and the outbox's due index its rows; every
+// outbox row names an alert; states are
 // coherent). It returns every problem found, joined.
 func (s *Store) Check() error {
 	var errs []error
@@ -106,11 +107,16 @@ func checkInvariants(tx *bolt.Tx, exp time.Duration) []error {
 		}
 		return nil
 	})
+	wantOutboxDue := map[string]bool{}
 	_ = tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 		n, err := decodeNotification(v)
 		if err != nil {
 			bad("outbox row %x: %v", k, err)
 			return nil
+		}
+		if len(k) == 8 {
+			n.ID = beUint64(k)
+			wantOutboxDue[string(outboxDueKey(&n))] = true
 		}
 		if alerts.Get(alertKey(Key{Source: n.Source, ID: n.AlertID})) == nil {
 			bad("outbox row %d names no alert (%s/%s)", n.ID, n.Source, n.AlertID)
@@ -120,5 +126,15 @@ func checkInvariants(tx *bolt.Tx, exp time.Duration) []error {
 		}
 		return nil
 	})
+	_ = tx.Bucket(bucketOutboxDue).ForEach(func(k, _ []byte) error {
+		if !wantOutboxDue[string(k)] {
+			bad("outbox due entry %x names no row due then", k)
+		}
+		delete(wantOutboxDue, string(k))
+		return nil
+	})
+	for k := range wantOutboxDue {
+		bad("outbox row %d: due entry %x missing", beUint64([]byte(k)[8:]), k)
+	}
 	return errs
 }

@@ -46,30 +46,6 @@ type Delivery struct {
 // than any sensible suppress_after period.
 const keepDeliveries = 8 * 24 * time.Hour
 
-// DueNotifications returns up to limit outbox rows whose NextAttempt is at
-// or before now, oldest first. OutboxChanged says when rows are added.
-func (s *Store) DueNotifications(now time.Time, limit int) ([]Notification, error) {
-	var out []Notification
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			n, err := decodeNotification(v)
-			if err != nil {
-				return &CorruptError{Bucket: string(bucketOutbox), Key: fmt.Sprintf("%x", k), Err: err}
-			}
-			if n.NextAttempt.After(now) {
-				continue
-			}
-			out = append(out, n)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("due notifications: %w", err)
-	}
-	return out, nil
-}
-
 // Finish records the outcome of a delivery attempt in the alert's history
 // and updates or removes the row, in one transaction. A delivered
 // notification adds the person to Alert.Told and to their delivery log.
@@ -89,6 +65,8 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 		if err != nil {
 			return &CorruptError{Bucket: string(bucketOutbox), Key: fmt.Sprint(id), Err: err}
 		}
+		n.ID = id
+		old := n
 		status := o.Status
 		switch status {
 		case DeliveryRetry:
@@ -99,12 +77,7 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 			if n.NextAttempt.Before(now) {
 				n.NextAttempt = now
 			}
-			v := appendNotification(nil, &n)
-			if err := t.outbox.Put(u64(id), v); err != nil {
-				return err
-			}
-			t.notified = true
-			return nil
+			return t.putRow(&n, &old)
 		case DeliveryFallback:
 			if n.Channel+1 < len(n.Channels) {
 				if err := t.record(&n, o, fmt.Sprintf("%s notification to %s via %s failed, falling back: %s",
@@ -114,9 +87,7 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 				n.Channel++
 				n.Attempts = 0
 				n.NextAttempt = now
-				v := appendNotification(nil, &n)
-				t.notified = true
-				return t.outbox.Put(u64(id), v)
+				return t.putRow(&n, &old)
 			}
 			status = DeliveryFailed
 		}
@@ -132,7 +103,7 @@ func (s *Store) Finish(id uint64, o Outcome) error {
 				return err
 			}
 		}
-		return t.outbox.Delete(u64(id))
+		return t.deleteRow(&n)
 	})
 	if err != nil {
 		return fmt.Errorf("finish notification %d: %w", id, err)

@@ -59,6 +59,7 @@ var (
 	bucketAlertEvents = []byte("alert-events") // source NUL id NUL seq → nil
 	bucketDue         = []byte("due")          // time kind block source NUL id → nil
 	bucketOutbox      = []byte("outbox")       // id → notification
+	bucketOutboxDue   = []byte("outbox-due")   // next attempt, id → nil
 	bucketDeliveries  = []byte("deliveries")   // person → (time seq → level)
 	bucketSessions    = []byte("sessions")     // id → person, expiry
 	bucketTokens      = []byte("tokens")       // sha256(secret) → person, name, created
@@ -103,8 +104,15 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s.nextDue.Store(math.MaxInt64)
 	if err := db.Update(func(tx *bolt.Tx) error {
+		// Files from before the outbox had an index get one.
+		noIndex := tx.Bucket(bucketOutboxDue) == nil
 		if err := migrate(tx); err != nil {
 			return err
+		}
+		if noIndex {
+			if err := reindexOutbox(tx); err != nil {
+				return err
+			}
 		}
 		return s.reindexExpiry(tx)
 	}); err != nil {
@@ -118,7 +126,7 @@ func Open(path string, opts Options) (*Store, error) {
 // transaction Open runs it in.
 func migrate(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketMeta, bucketAlerts, bucketEvents, bucketAlertEvents,
-		bucketDue, bucketOutbox, bucketDeliveries, bucketSessions, bucketTokens} {
+		bucketDue, bucketOutbox, bucketOutboxDue, bucketDeliveries, bucketSessions, bucketTokens} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}

@@ -17,7 +17,7 @@ type txn struct {
 	tx  *bolt.Tx
 	now time.Time
 
-	alerts, events, alertEvents, due, outbox *bolt.Bucket
+	alerts, events, alertEvents, due, outbox, outboxDue *bolt.Bucket
 
 	changes    []Change
 	subscribed bool  // someone is subscribed: keep changes
@@ -41,6 +41,7 @@ func (t *txn) bind(tx *bolt.Tx) {
 	t.alertEvents = tx.Bucket(bucketAlertEvents)
 	t.due = tx.Bucket(bucketDue)
 	t.outbox = tx.Bucket(bucketOutbox)
+	t.outboxDue = tx.Bucket(bucketOutboxDue)
 	// Events and outbox rows are appended in key order: fill pages full.
 	t.events.FillPercent = 0.95
 	t.outbox.FillPercent = 0.95
@@ -147,15 +148,15 @@ func (t *txn) remove(a *Alert) error {
 	}
 	// Rows still waiting to tell of it go too: there is nothing left to
 	// link to, and it has been cleared for ExpireCleared.
-	var rows [][]byte
+	var rows []Notification
 	oc := t.outbox.Cursor()
 	for k, v := oc.First(); k != nil; k, v = oc.Next() {
 		if n, err := decodeNotification(v); err == nil && n.Source == a.Source && n.AlertID == a.ID {
-			rows = append(rows, bytes.Clone(k))
+			rows = append(rows, n)
 		}
 	}
-	for _, k := range rows {
-		if err := t.outbox.Delete(k); err != nil {
+	for i := range rows {
+		if err := t.deleteRow(&rows[i]); err != nil {
 			return err
 		}
 	}
@@ -263,11 +264,9 @@ func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
 		if n.NextAttempt.IsZero() {
 			n.NextAttempt = t.now
 		}
-		v := appendNotification(nil, &n)
-		if err := t.outbox.Put(u64(id), v); err != nil {
+		if err := t.putRow(&n, nil); err != nil {
 			return fmt.Errorf("queue notification of %s: %w", a.Key(), err)
 		}
-		t.notified = true
 	}
 	return nil
 }
