@@ -14,8 +14,9 @@ import (
 const historyLimit = 500
 
 // historyPage: GET /history searches events across alerts by time range,
-// source, subject and text, newest first. A bad time is an inline message
-// with a 400, never a 500.
+// source, subject and text, newest first, under a calendar of the raises
+// per day (pages_calendar.go). A bad time, month or week is an inline
+// message with a 400, never a 500.
 func (p *pages) historyPage(w http.ResponseWriter, r *http.Request) {
 	qv := r.URL.Query()
 	hq := components.HistoryQuery{
@@ -28,6 +29,12 @@ func (p *pages) historyPage(w http.ResponseWriter, r *http.Request) {
 	v := components.HistoryPage{Query: hq, Limit: historyLimit}
 	pg := p.page(r, "History", false)
 	pg.Nav = "history"
+	cal, status, err := p.historyCalendar(qv, pg.Now)
+	if err != nil {
+		p.fail(w, r, "History", err)
+		return
+	}
+	v.Calendar = cal
 	sq, err := historyQuery(hq, p.location())
 	if err != nil {
 		status, msg := statusOf(err)
@@ -40,7 +47,7 @@ func (p *pages) historyPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "History", fmt.Errorf("search history: %w", err))
 		return
 	}
-	p.render(w, r, http.StatusOK, components.History(pg, v))
+	p.render(w, r, status, components.History(pg, v))
 }
 
 // historyQuery turns the form into the store's query; times are read in

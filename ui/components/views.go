@@ -105,4 +105,7 @@ type HistoryPage struct {
 	Events []store.Event
 	Limit  int    // the most events shown; when len(Events) == Limit there may be more
 	Error  string // inline message for a bad query
+	// Calendar is the raises per day over a month or week, shown above
+	// the events; nil leaves it out.
+	Calendar *Calendar
 }
