@@ -136,6 +136,9 @@ func (s *Store) Tick(now time.Time) (time.Time, error) {
 				return err
 			}
 		}
+		if err := t.dropRowsOfRemoved(); err != nil {
+			return err
+		}
 		if k, _ := t.due.Cursor().First(); len(k) >= 8 {
 			next = time.Unix(0, int64(beUint64(k))).UTC()
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire"
 )
 
 // A raise or clear time past what int64 nanoseconds hold (year 2262) once
@@ -69,5 +70,27 @@ func TestStore_Postpone_RaiseAndClearBothDue(t *testing.T) {
 				t.Errorf("history got %q, want %q", got, tc.wantEvents)
 			}
 		})
+	}
+}
+
+// Expiring alerts takes their waiting outbox rows with them (one pass over
+// the outbox per Tick), and leaves other alerts' rows.
+func TestStore_Tick_ExpiryRemovesTheAlertsRows(t *testing.T) {
+	h := newHarness(t, store.Options{Decider: &recordingDecider{}, ExpireCleared: time.Hour})
+	h.send(0, update(wire.Alert{ID: "a"}, wire.Alert{ID: "b"}, wire.Alert{ID: "keep"}))
+	h.send(time.Minute, update(alert("a", never, at(time.Minute)), alert("b", never, at(time.Minute))))
+	rows, err := h.s.DueNotifications(at(time.Hour), 0)
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("rows before expiry: got %d, %v; want 5", len(rows), err)
+	}
+	h.tick(2 * time.Hour)
+	rows, err = h.s.DueNotifications(at(3*time.Hour), 0)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("rows after expiry: got %d, %v; want keep's", len(rows), err)
+	}
+	for _, n := range rows {
+		if n.AlertID != "keep" {
+			t.Errorf("row %d of %s after expiry: want keep's only", n.ID, n.AlertID)
+		}
 	}
 }

@@ -28,6 +28,8 @@ type txn struct {
 
 	buf []byte // scratch encoding buffer; never handed to bbolt
 
+	removed map[Key]bool // alerts deleted, whose outbox rows go too
+
 	// The record last loaded or saved, so save need not look it up again.
 	// bbolt's slices stay valid for the transaction: pages are copied on
 	// write, and a Put replaces a value rather than changing it.
@@ -148,10 +150,27 @@ func (t *txn) remove(a *Alert) error {
 	}
 	// Rows still waiting to tell of it go too: there is nothing left to
 	// link to, and it has been cleared for ExpireCleared.
+	// Rows go in one pass over the outbox at the end of the transaction
+	// (dropRowsOfRemoved), not one pass per alert: a Tick may expire
+	// thousands while a backlog of rows waits out an outage.
+	if t.removed == nil {
+		t.removed = map[Key]bool{}
+	}
+	t.removed[a.Key()] = true
+	return t.alerts.Delete(alertKey(a.Key()))
+}
+
+// dropRowsOfRemoved deletes the outbox rows of the alerts remove deleted.
+func (t *txn) dropRowsOfRemoved() error {
+	if len(t.removed) == 0 {
+		return nil
+	}
 	var rows []Notification
-	oc := t.outbox.Cursor()
-	for k, v := oc.First(); k != nil; k, v = oc.Next() {
-		if n, err := decodeNotification(v); err == nil && n.Source == a.Source && n.AlertID == a.ID {
+	c := t.outbox.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		n, err := decodeNotification(v)
+		if err == nil && len(k) == 8 && t.removed[Key{Source: n.Source, ID: n.AlertID}] {
+			n.ID = beUint64(k)
 			rows = append(rows, n)
 		}
 	}
@@ -160,7 +179,7 @@ func (t *txn) remove(a *Alert) error {
 			return err
 		}
 	}
-	return t.alerts.Delete(alertKey(a.Key()))
+	return nil
 }
 
 func containsKey(keys [][]byte, k []byte) bool {
