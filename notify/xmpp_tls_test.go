@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mauve-alert/mauve/notify"
-	"github.com/mauve-alert/mauve/notify/internal/prosodytest"
+	"github.com/mauve-alert/mauve/notify/prosodytest"
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )

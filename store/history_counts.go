@@ -17,7 +17,7 @@ import (
 // policy decided at its last change). A raise of an alert whose level is
 // none of urgent, normal and low (or whose record is gone) counts as Other.
 type DayCount struct {
-	Day    time.Time // midnight that starts the day, in the zone asked for
+	Day    time.Time // the first instant of the day in the zone asked for: midnight, or when midnight is skipped, the end of the gap
 	Urgent int
 	Normal int
 	Low    int
@@ -79,7 +79,7 @@ func (s *Store) HistoryCounts(from, to time.Time, loc *time.Location) ([]DayCoun
 			dk := dayKey{y, m, d}
 			dc := counts[dk]
 			if dc == nil {
-				dc = &DayCount{Day: time.Date(y, m, d, 0, 0, 0, 0, loc)}
+				dc = &DayCount{Day: startOfDay(y, m, d, loc)}
 				counts[dk] = dc
 				order = append(order, dk)
 			}
@@ -147,6 +147,21 @@ func eventTime(v []byte) time.Time {
 	t := d.time()
 	if d.err != nil {
 		return time.Time{}
+	}
+	return t
+}
+
+// startOfDay is the first instant of a calendar day in loc. That is
+// midnight, except where a daylight saving change skips midnight (as in
+// America/Santiago), where time.Date would give 23:00 of the day before
+// and the day starts at the end of the gap.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty != y || tm != m || td != d {
+		_, end := t.ZoneBounds()
+		if !end.IsZero() {
+			return end
+		}
 	}
 	return t
 }

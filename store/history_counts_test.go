@@ -218,3 +218,31 @@ func BenchmarkHistoryCounts(b *testing.B) {
 		}
 	}
 }
+
+// TestStore_HistoryCountsSkippedMidnight: where a daylight saving change
+// skips midnight (America/Santiago on 6 September 2026: 00:00 -04 becomes
+// 01:00 -03), the day starts at 01:00 and its raises are its own, not the
+// day before's.
+func TestStore_HistoryCountsSkippedMidnight(t *testing.T) {
+	santiago := mustZone(t, "America/Santiago")
+	s, _ := mustOpen(t, store.Options{Decider: levelByID{}})
+	applySteps(t, s, []countsStep{
+		{time.Date(2026, 9, 5, 23, 30, 0, 0, santiago), "u-sep5", false},
+		{time.Date(2026, 9, 6, 1, 0, 0, 0, santiago), "n-sep6", false}, // the day's first instant
+		{time.Date(2026, 9, 6, 12, 0, 0, 0, santiago), "l-sep6", false},
+	})
+	got, err := s.HistoryCounts(time.Date(2026, 9, 1, 0, 0, 0, 0, santiago), time.Date(2026, 10, 1, 0, 0, 0, 0, santiago), santiago)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d days (%s), want 2", len(got), formatDays(got))
+	}
+	if want := time.Date(2026, 9, 5, 0, 0, 0, 0, santiago); !got[0].Day.Equal(want) || got[0].Urgent != 1 {
+		t.Errorf("first day got %s, want 5 September with 1 urgent", formatDays(got[:1]))
+	}
+	sep6 := got[1].Day.In(santiago)
+	if y, m, d := sep6.Date(); y != 2026 || m != 9 || d != 6 || sep6.Hour() != 1 || got[1].Normal != 1 || got[1].Low != 1 {
+		t.Errorf("second day got %s, want 6 September starting 01:00 with 1 normal and 1 low", formatDays(got[1:]))
+	}
+}
