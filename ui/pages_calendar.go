@@ -26,19 +26,34 @@ func (c calendarPeriod) end() time.Time {
 	if c.week {
 		return addDays(c.start, 7)
 	}
-	return time.Date(c.start.Year(), c.start.Month()+1, 1, 0, 0, 0, 0, c.start.Location())
+	return startOfDay(c.start.Year(), c.start.Month()+1, 1, c.start.Location())
 }
 
-// addDays moves a local midnight by n calendar days (not n×24 hours, which
-// a daylight saving change would break).
+// addDays is the start of the day n calendar days after t's (not n×24
+// hours, which a daylight saving change would break).
 func addDays(t time.Time, n int) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day()+n, 0, 0, 0, 0, t.Location())
+	return startOfDay(t.Year(), t.Month(), t.Day()+n, t.Location())
 }
 
 func midnight(t time.Time) time.Time { return addDays(t, 0) }
 
+// startOfDay is the first instant of a calendar day (y, m, d normalised
+// as time.Date does) in loc: midnight, or where a daylight saving change
+// skips midnight (America/Santiago), the end of the gap; time.Date would
+// give 23:00 of the day before, and stepping by days would stall there.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	y, m, d = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Date()
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty != y || tm != m || td != d {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+	}
+	return t
+}
+
 func monthOf(t time.Time) calendarPeriod {
-	return calendarPeriod{start: time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())}
+	return calendarPeriod{start: startOfDay(t.Year(), t.Month(), 1, t.Location())}
 }
 
 func weekOf(t time.Time) calendarPeriod {
@@ -53,14 +68,14 @@ func mondayIndex(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 func calendarPeriodOf(qv url.Values, now time.Time) (calendarPeriod, error) {
 	loc := now.Location()
 	if w := strings.TrimSpace(qv.Get("week")); w != "" {
-		t, err := time.ParseInLocation("2006-01-02", w, loc)
+		t, err := parseDay("2006-01-02", w, loc)
 		if err != nil {
 			return monthOf(now), badRequest("week: %q is not a day (want a date such as %s); showing this month", w, now.Format("2006-01-02"))
 		}
 		return weekOf(t), nil
 	}
 	if m := strings.TrimSpace(qv.Get("month")); m != "" {
-		t, err := time.ParseInLocation("2006-01", m, loc)
+		t, err := parseDay("2006-01", m, loc)
 		if err != nil {
 			return monthOf(now), badRequest("month: %q is not a month (want a year and month such as %s); showing this month", m, now.Format("2006-01"))
 		}
@@ -74,7 +89,17 @@ func calendarPeriodOf(qv url.Values, now time.Time) (calendarPeriod, error) {
 	return monthOf(now), nil
 }
 
-// periodParam is the query that shows p in the calendar.
+// parseDay reads a date (or a month: its first day) and returns the start
+// of that day in loc.
+func parseDay(layout, s string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return startOfDay(t.Year(), t.Month(), t.Day(), loc), nil
+}
+
+// param is the query that shows p in the calendar.
 func (c calendarPeriod) param() url.Values {
 	if c.week {
 		return url.Values{"week": {c.start.Format("2006-01-02")}}

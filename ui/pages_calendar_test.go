@@ -3,6 +3,7 @@ package ui
 import (
 	"flag"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,6 +328,60 @@ func TestPages_HistoryCalendarGolden(t *testing.T) {
 				actual := strings.TrimSuffix(path, ".golden") + ".actual"
 				_ = os.WriteFile(actual, []byte(got), 0o644)
 				t.Errorf("%s differs from %s: compare with %s, or run with -update if the change is meant", tt.name, path, actual)
+			}
+		})
+	}
+}
+
+// TestBuildCalendar_SkippedMidnight lays out months whose days include one
+// without a midnight (a daylight saving change at 00:00): every day once,
+// in order, each day's search starting when the day does.
+func TestBuildCalendar_SkippedMidnight(t *testing.T) {
+	tests := []struct {
+		zone, month string
+		days        int
+		gapDay      string
+		gapFrom     string
+	}{
+		{"America/Santiago", "2026-09", 30, "2026-09-06", "from=2026-09-06T01%3A00"},
+		{"America/Havana", "2026-03", 31, "2026-03-08", "from=2026-03-08T01%3A00"},
+		{"Europe/London", "2026-03", 31, "2026-03-29", "from=2026-03-29T00%3A00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 11, 25, 10, 0, 0, 0, loc)
+			c, err := calendarPeriodOf(url.Values{"month": {tt.month}}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cal := buildCalendar(c, nil, now)
+			days := cal.Days()
+			if len(days) != tt.days {
+				t.Fatalf("got %d days, want %d", len(days), tt.days)
+			}
+			for i, d := range days {
+				if got := d.Counts.Day.Day(); got != i+1 {
+					t.Errorf("day %d is the %d of the month", i+1, got)
+				}
+				if d.Counts.Day.Format("2006-01-02") == tt.gapDay && !strings.Contains(d.Href, tt.gapFrom) {
+					t.Errorf("%s links to %s, want %s", tt.gapDay, d.Href, tt.gapFrom)
+				}
+			}
+			for _, w := range cal.Weeks {
+				if len(w) != 7 {
+					t.Errorf("a week of %d days", len(w))
+				}
+			}
+			wk, err := calendarPeriodOf(url.Values{"week": {tt.gapDay}}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := buildCalendar(wk, nil, now).Days(); len(got) != 7 || got[0].Counts.Day.Weekday() != time.Monday {
+				t.Errorf("the week of %s has %d days from %s", tt.gapDay, len(got), got[0].Counts.Day)
 			}
 		})
 	}

@@ -14,7 +14,8 @@ import "net/http"
 //	GET  /alerts/{source}/{id}            one alert: detail, actions, history
 //	POST /alerts/{source}/{id}/{action}   acknowledge, unacknowledge, raise,
 //	                                      clear, suppress, unsuppress, note
-//	GET  /history                         history search
+//	GET  /history                         history search under a calendar of
+//	                                      raises per day (?month=YYYY-MM, ?week=YYYY-MM-DD)
 //	GET  /tokens                          the person's API tokens
 //	POST /tokens                          make one (its secret shown once)
 //	POST /tokens/{id}/revoke              revoke one
