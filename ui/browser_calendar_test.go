@@ -101,6 +101,9 @@ func TestBrowser_HistoryCalendar(t *testing.T) {
 	if got := eval(`String(document.documentElement.scrollWidth - window.innerWidth)`); got != "0" {
 		t.Errorf("the week scrolls sideways by %s px on a phone; want it to fit", got)
 	}
+	if got := eval(`(e => String(e.scrollWidth - e.clientWidth))(document.querySelector(".calendar .scroll"))`); got != "0" {
+		t.Errorf("the week table is %s px wider than a phone; want all its columns in view", got)
+	}
 	shot("phone-calendar-week.png")
 
 	run("desktop", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(st.web.URL+"/history?month=2026-11"),
