@@ -15,7 +15,7 @@ import (
 // the days with alerts, which fits the width and has large targets; a day
 // opens that day's history. On a desktop the month is a table of 7
 // columns. Screenshots: phone-calendar.png, phone-calendar-week.png,
-// desktop-calendar.png.
+// desktop-calendar.png, desktop-calendar-dark.png.
 func TestBrowser_HistoryCalendar(t *testing.T) {
 	st := calendarStation(t)
 	dir := artifactDir(t)
@@ -115,5 +115,7 @@ func TestBrowser_HistoryCalendar(t *testing.T) {
 		t.Errorf("a week row has %s cells, want 7", got)
 	}
 	shot("desktop-calendar.png")
+	run("dark", colorScheme("dark"))
+	shot("desktop-calendar-dark.png")
 	t.Logf("screenshots in %s", dir)
 }
