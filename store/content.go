@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // A change of subject, summary, detail or importance with no change of
 // state is recorded as one EventUpdated naming the fields. Monitors put
 // figures in summaries that change with every update, so such events do
 // not pile up: while the alert's newest event is a content update by the
-// same actor, the new one takes its place (one trailing update event
-// between state changes).
+// same actor, that event is rewritten in place (one trailing update event
+// between state changes). It keeps its time, the first change of the run,
+// so that history stays in time order (SearchHistory relies on it); its
+// text says what the last change was and when.
 
 // contentFields are the field names content texts start with; they tell a
 // content update from other EventUpdated entries ("first heard of, ...").
@@ -50,11 +53,8 @@ func isContentUpdate(ev *Event) bool {
 	return false
 }
 
-// contentEvent records a content change of a. When the alert's newest
-// event is a content update by the same actor, that event is removed and
-// the new one appended in its place: it moves to the end of the history
-// rather than being rewritten under its old sequence number, so that
-// sequence order stays time order (SearchHistory relies on it).
+// contentEvent records a content change of a, rewriting the alert's
+// newest event when that is a content update by the same actor.
 func (t *txn) contentEvent(a *Alert, actor, text string) error {
 	prefix := append(alertKey(a.Key()), 0)
 	end := append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
@@ -70,13 +70,14 @@ func (t *txn) contentEvent(a *Alert, actor, text string) error {
 		if v := t.events.Get(seq); v != nil {
 			ev, err := decodeEvent(v)
 			if err == nil && ev.Actor == actor && isContentUpdate(&ev) {
-				ik := bytes.Clone(k)
-				if err := t.events.Delete(ik[len(prefix):]); err != nil {
-					return fmt.Errorf("replace update of %s: %w", a.Key(), err)
+				ev.Text, ev.State = text, a.State
+				if t.now.After(ev.Time) {
+					ev.Text += " (last at " + t.now.UTC().Format(time.RFC3339) + ")"
 				}
-				if err := t.alertEvents.Delete(ik); err != nil {
-					return fmt.Errorf("replace update of %s: %w", a.Key(), err)
+				if err := t.events.Put(bytes.Clone(seq), appendEvent(nil, &ev)); err != nil {
+					return fmt.Errorf("record update of %s: %w", a.Key(), err)
 				}
+				return nil
 			}
 		}
 	}
