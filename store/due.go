@@ -277,6 +277,7 @@ func nanos(t time.Time) int64 {
 // happens once, after late senders have had time to speak.
 func (s *Store) Postpone(until time.Time) error {
 	err := s.update(until, func(t *txn) error {
+		t.keepUpdated = true
 		var keys []Key
 		seen := map[Key]bool{}
 		c := t.due.Cursor()

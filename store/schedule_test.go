@@ -94,3 +94,20 @@ func TestStore_Tick_ExpiryRemovesTheAlertsRows(t *testing.T) {
 		}
 	}
 }
+
+// Postponing is not an update of the alert: its updated_at does not move
+// (to the end of the initial sleep, in the future).
+func TestStore_Postpone_KeepsUpdatedAt(t *testing.T) {
+	h := newHarness(t, store.Options{Decider: &recordingDecider{}})
+	h.send(0, update(alert("hb", at(10*time.Minute), at(0)), wire.Alert{ID: "up"}))
+	h.restart()
+	if err := h.s.Postpone(at(25 * time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"hb", "up"} {
+		if got := h.get(id).UpdatedAt; !got.Equal(at(0)) {
+			t.Errorf("%s: updated_at got %v, want %v", id, got, at(0))
+		}
+	}
+	h.expect("hb", store.StateCleared, never, at(25*time.Minute), never)
+}

@@ -30,6 +30,10 @@ type txn struct {
 
 	removed map[Key]bool // alerts deleted, whose outbox rows go too
 
+	// keepUpdated: the transaction's changes are not updates of the
+	// alerts (Postpone, whose now is in the future): UpdatedAt stays.
+	keepUpdated bool
+
 	// The record last loaded or saved, so save need not look it up again.
 	// bbolt's slices stay valid for the transaction: pages are copied on
 	// write, and a Put replaces a value rather than changing it.
@@ -112,7 +116,7 @@ func (t *txn) save(before *Alert, after *Alert) error {
 		if bytes.Equal(old, t.buf) {
 			return nil
 		}
-		if after.UpdatedAt.Equal(before.UpdatedAt) {
+		if after.UpdatedAt.Equal(before.UpdatedAt) && !t.keepUpdated {
 			// UpdatedAt is when the record last changed.
 			after.UpdatedAt = t.now
 			t.buf = appendAlert(t.buf[:0], after)
