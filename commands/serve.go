@@ -79,6 +79,12 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 		Now:        env.Now,
 		Stderr:     env.Stderr,
 	}
+	// Catch SIGHUP before starting: its default action would kill a
+	// station that is still opening its database. One that arrives during
+	// start-up reloads once the station runs.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	st, err := startStation(ctx, cfg)
 	if err != nil {
 		return err
@@ -86,9 +92,6 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 	if opts.ready != nil {
 		opts.ready(st)
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 
 	stopped := make(chan error, 1)
 	go func() { stopped <- st.wait(ctx) }()
