@@ -1,0 +1,207 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	smtp "github.com/emersion/go-smtp"
+)
+
+// e2eMailbox is a real SMTP server on 127.0.0.1 that keeps every message it
+// receives with the time its DATA ended. It can go down and come back on
+// the same address, as a mail server restarted by its operator does.
+type e2eMailbox struct {
+	addr string
+
+	mu   sync.Mutex
+	got  []e2eMail
+	srv  *smtp.Server
+	done chan struct{}
+}
+
+// e2eMail is one message as the server received it.
+type e2eMail struct {
+	At  time.Time // when its DATA ended
+	To  []string  // RCPT TO
+	Msg *mail.Message
+}
+
+func (m e2eMail) header(name string) string { return m.Msg.Header.Get(name) }
+
+func (m e2eMail) subject(tb testing.TB) string {
+	tb.Helper()
+	s, err := new(mime.WordDecoder).DecodeHeader(m.header("Subject"))
+	if err != nil {
+		tb.Fatalf("subject %q: %v", m.header("Subject"), err)
+	}
+	return s
+}
+
+func startE2EMailbox(tb testing.TB) *e2eMailbox {
+	tb.Helper()
+	mb := &e2eMailbox{}
+	mb.up(tb, "127.0.0.1:0")
+	tb.Cleanup(mb.down)
+	return mb
+}
+
+// up starts serving on addr ("" = the address it had before).
+func (mb *e2eMailbox) up(tb testing.TB, addr string) {
+	tb.Helper()
+	if addr == "" {
+		addr = mb.addr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		tb.Fatalf("mail server back on %s: %v", addr, err)
+	}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &e2eSession{mb: mb}, nil }))
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	done := make(chan struct{})
+	mb.mu.Lock()
+	mb.addr, mb.srv, mb.done = ln.Addr().String(), srv, done
+	mb.mu.Unlock()
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+}
+
+// down closes the listener and every open connection, and waits for the
+// server to stop.
+func (mb *e2eMailbox) down() {
+	mb.mu.Lock()
+	srv, done := mb.srv, mb.done
+	mb.srv, mb.done = nil, nil
+	mb.mu.Unlock()
+	if srv != nil {
+		_ = srv.Close()
+		<-done
+	}
+}
+
+func (mb *e2eMailbox) mails() []e2eMail {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	return append([]e2eMail(nil), mb.got...)
+}
+
+// waitCount waits, for at most limit, until n messages have arrived.
+func (mb *e2eMailbox) waitCount(tb testing.TB, n int, limit time.Duration) []e2eMail {
+	tb.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		got := mb.mails()
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("got %d mails after %s, want %d", len(got), limit, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+type e2eSession struct {
+	mb *e2eMailbox
+	to []string
+}
+
+func (s *e2eSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *e2eSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *e2eSession) Reset()        { s.to = nil }
+func (s *e2eSession) Logout() error { return nil }
+func (s *e2eSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	at := time.Now()
+	msg, err := mail.ReadMessage(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("parse the message: %w", err)
+	}
+	s.mb.mu.Lock()
+	s.mb.got = append(s.mb.got, e2eMail{At: at, To: s.to, Msg: msg})
+	s.mb.mu.Unlock()
+	return nil
+}
+
+// e2eClock is the station's clock (Env.Now). It starts behind the real
+// clock and moves only when the test says: the notify worker in the
+// station runs on the real clock, so rows the store dates by this clock are
+// already due for it.
+type e2eClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *e2eClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *e2eClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// startE2EStation runs `mauve serve --config <hcl>` in this process (the
+// runServe that the command runs) on loopback ports with the given clock;
+// it works for tests and benchmarks alike.
+func startE2EStation(tb testing.TB, hcl string, now func() time.Time) *runningStation {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg := filepath.Join(dir, "mauve.hcl")
+	if err := os.WriteFile(cfg, []byte(hcl), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	opts := &serveOptions{config: cfg, db: filepath.Join(dir, "mauve.db"), udp: []string{"127.0.0.1:0"}, http: "127.0.0.1:0"}
+	logs := &lockedBuffer{}
+	env := &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" },
+		Hostname: func() (string, error) { return "station.test", nil }, Now: now}
+	ready := make(chan *station, 1)
+	opts.ready = func(st *station) { ready <- st }
+	ctx, cancel := context.WithCancel(context.Background())
+	rs := &runningStation{log: logs, cancel: cancel, done: make(chan error, 1)}
+	go func() { rs.done <- runServe(ctx, opts, env) }()
+	select {
+	case rs.st = <-ready:
+	case err := <-rs.done:
+		cancel()
+		tb.Fatalf("serve did not start: %v\n%s", err, logs)
+	case <-time.After(10 * time.Second):
+		cancel()
+		tb.Fatalf("serve did not start in 10s\n%s", logs)
+	}
+	rs.udp = rs.st.udp[0].LocalAddr().String()
+	rs.http = rs.st.http.Addr().String()
+	tb.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-rs.done:
+			if err != nil {
+				tb.Errorf("serve: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			tb.Errorf("serve did not stop in 15s")
+		}
+	})
+	return rs
+}

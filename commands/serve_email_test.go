@@ -1,0 +1,204 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/ui"
+	"github.com/mauve-alert/mauve/wire"
+)
+
+// e2eEmailHCL is the config of the email end-to-end tests: johnny is told
+// of everything by email and reminded every 15 minutes; archie acts on
+// alerts through the API (and so hears of their later changes).
+const e2eEmailHCL = `
+station {
+  name = "alerts1.example.com"
+  url  = "http://mauve.test"
+}
+email {
+  from   = "mauve@example.com"
+  server = %q
+  tls    = "none"
+}
+person "johnny" {
+  email = "johnny@example.com"
+  all   = [email]
+}
+person "archie" {
+  email = "archie@example.com"
+  all   = [email]
+}
+alert_group "default" {
+  level = urgent
+  notify "johnny" {
+    every = "15m"
+  }
+}
+`
+
+// e2eSend sends u to the station as one real UDP datagram, stamped by the
+// station's clock (as a sender whose clock agrees with the station's).
+func e2eSend(t testing.TB, rs *runningStation, now func() time.Time, u wire.Update) {
+	t.Helper()
+	if err := wire.Send(context.Background(), u, []string{rs.udp}, wire.SendOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mailsTo returns the mails to one address, in arrival order.
+func mailsTo(ms []e2eMail, to string) []e2eMail {
+	var out []e2eMail
+	for _, m := range ms {
+		if len(m.To) == 1 && m.To[0] == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestServe_EmailLifecycle runs the station `mauve serve` assembles, with
+// an email block pointing at a real SMTP server on loopback, and drives
+// one alert through its life with real datagrams and the real HTTP API:
+// RAISED, a REMINDER, ACKNOWLEDGED and CLEARED reach johnny as one mail
+// thread (and CLEARED reaches archie, who acted on it).
+func TestServe_EmailLifecycle(t *testing.T) {
+	mb := startE2EMailbox(t)
+	// Behind the real clock: the station's worker runs on the real clock,
+	// so rows dated by this one are due for it at once.
+	clock := &e2eClock{now: time.Now().Add(-2 * time.Hour).Truncate(time.Minute)}
+	t0 := clock.Now()
+	rs := startE2EStation(t, fmt.Sprintf(e2eEmailHCL, mb.addr), clock.Now)
+	token, err := rs.st.store.CreateToken("archie", "e2e", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := ui.NewClient("http://"+rs.http, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := store.Key{Source: "core-router", ID: "bgp"}
+	const johnny = "johnny@example.com"
+	// settled waits until the outbox is empty: the store learns who was
+	// told when a delivery is recorded, a moment after the DATA.
+	settled := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			rows, err := rs.st.store.DueNotifications(time.Now().Add(24*time.Hour), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d rows still in the outbox after 10s: %+v\n%s", what, len(rows), rows, rs.log)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+
+	// 1. A datagram raises the alert.
+	e2eSend(t, rs, clock.Now, wire.Update{Source: k.Source, Alerts: []wire.Alert{{ID: k.ID, Subject: "core1", Summary: "BGP session down"}}})
+	mb.waitCount(t, 1, 10*time.Second)
+	settled("raise")
+
+	// 2. The reminder falls due. The scheduler sleeps on a real timer
+	// (store.Scheduler has no fake-clock wake-up), so the test ticks the
+	// store at the new instant, as the scheduler would have.
+	clock.Advance(15 * time.Minute)
+	if _, err := rs.st.store.Tick(clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mb.waitCount(t, 2, 10*time.Second)
+	settled("reminder")
+
+	// 3. Archie acknowledges it through the HTTP API for an hour.
+	clock.Advance(5 * time.Minute)
+	if _, err := api.Acknowledge(context.Background(), k, ui.AckOptions{For: "1h", Note: "on it"}); err != nil {
+		t.Fatal(err)
+	}
+	mb.waitCount(t, 4, 10*time.Second) // johnny, who was told, and archie, who acted
+	settled("acknowledge")
+
+	// 4. A datagram clears it.
+	clock.Advance(10 * time.Minute)
+	e2eSend(t, rs, clock.Now, wire.Update{Source: k.Source, Alerts: []wire.Alert{{ID: k.ID, ClearTime: clock.Now(), Subject: "core1", Summary: "BGP session down"}}})
+	all := mb.waitCount(t, 6, 10*time.Second) // johnny and archie
+	settled("clear")
+
+	for _, m := range all {
+		t.Logf("%v %q id=%s irt=%s refs=%s", m.To, m.subject(t), m.header("Message-Id"), m.header("In-Reply-To"), m.header("References"))
+	}
+	got := mailsTo(all, johnny)
+	if len(got) != 4 {
+		t.Fatalf("johnny got %d mails, want 4 (raise, reminder, ack, clear)", len(got))
+	}
+	ackUntil := t0.Add(20*time.Minute + time.Hour).UTC().Format("15:04 UTC")
+	wantSubjects := []string{
+		"[mauve] RAISED (urgent): core1: BGP session down -- core-router",
+		"[mauve] REMINDER (urgent): core1: BGP session down -- core-router",
+		"[mauve] ACKNOWLEDGED by archie until " + ackUntil,
+		"[mauve] CLEARED (urgent): core1: BGP session down -- core-router",
+	}
+	for i, want := range wantSubjects {
+		if s := got[i].subject(t); !strings.HasPrefix(s, want) {
+			t.Errorf("mail %d: subject got %q, want it to begin %q", i+1, s, want)
+		}
+	}
+	if len(all) != 6 {
+		t.Errorf("got %d mails in all, want 6", len(all))
+	}
+	archie := mailsTo(all, "archie@example.com")
+	if len(archie) != 2 || !strings.HasPrefix(archie[0].subject(t), "[mauve] ACKNOWLEDGED by archie") || !strings.HasPrefix(archie[1].subject(t), "[mauve] CLEARED") {
+		var subjects []string
+		for _, m := range archie {
+			subjects = append(subjects, m.subject(t))
+		}
+		t.Errorf("archie, who acted on the alert: got %q, want ACKNOWLEDGED then CLEARED", subjects)
+	}
+
+	// One thread: the raise's Message-ID is answered by the reminder and
+	// the acknowledgement, and every mail refers to the alert's root first.
+	// (The CLEARED mail answers only the root: the cleared alert no longer
+	// carries its raise time, so notify.Thread cannot name the raise.)
+	root := "<core-router/bgp@alerts1.example.com>"
+	raiseID := got[0].header("Message-Id")
+	if !strings.HasPrefix(raiseID, "<core-router/bgp/") {
+		t.Errorf("raise Message-ID: got %q, want <core-router/bgp/<raised-at>@...>", raiseID)
+	}
+	if irt := got[0].header("In-Reply-To"); irt != root {
+		t.Errorf("raise In-Reply-To: got %q, want the alert root %q", irt, root)
+	}
+	ids := map[string]bool{}
+	for i, m := range got {
+		id := m.header("Message-Id")
+		if id == "" || ids[id] {
+			t.Errorf("mail %d: Message-ID %q is empty or repeated", i+1, id)
+		}
+		ids[id] = true
+		refs := strings.Fields(m.header("References"))
+		if len(refs) == 0 || refs[0] != root {
+			t.Errorf("mail %d (%s): References %q, want the alert root %s first", i+1, m.subject(t), refs, root)
+		}
+		if i == 0 {
+			continue
+		}
+		if irt := m.header("In-Reply-To"); irt != raiseID && irt != root {
+			t.Errorf("mail %d (%s): In-Reply-To %q, want the raise %q", i+1, m.subject(t), irt, raiseID)
+		}
+		if i < 3 {
+			if irt := m.header("In-Reply-To"); irt != raiseID {
+				t.Errorf("mail %d (%s): In-Reply-To %q, want the raise %q", i+1, m.subject(t), irt, raiseID)
+			}
+			if !strings.Contains(m.header("References"), raiseID) {
+				t.Errorf("mail %d (%s): References %q lack the raise %q", i+1, m.subject(t), m.header("References"), raiseID)
+			}
+		}
+	}
+}
