@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,8 +26,10 @@ type ListenerOptions struct {
 	Logger *slog.Logger
 	// Readers is the number of reader goroutines per socket; 0 means 2.
 	Readers int
-	// ReadBuffer is the socket receive buffer (SO_RCVBUF) to ask for, in
-	// bytes; 0 means 4 MiB, negative leaves the system default.
+	// ReadBuffer is the socket receive buffer to ask for, in bytes; 0
+	// means DefaultReadBuffer, negative leaves the system default. With
+	// CAP_NET_ADMIN (root) it is set with SO_RCVBUFFORCE; otherwise
+	// SetReadBuffer, which Linux caps at net.core.rmem_max.
 	ReadBuffer int
 	// DuplicateWindow is how long a transmission id is remembered, and how
 	// far a signed update's transmission time may be from now; 0 means 5m.
@@ -50,6 +53,7 @@ type Listener struct {
 	dedup   *dedup
 	stats   counters
 	limit   logLimiter
+	bufs    []atomic.Int64 // receive buffer granted, per conn
 }
 
 // NewListener returns a listener on conns, which the caller keeps owning
@@ -59,7 +63,7 @@ func NewListener(conns []net.PacketConn, h Handler, opts ListenerOptions) *Liste
 		opts.Readers = 2
 	}
 	if opts.ReadBuffer == 0 {
-		opts.ReadBuffer = 4 << 20
+		opts.ReadBuffer = DefaultReadBuffer
 	}
 	if opts.DuplicateWindow <= 0 {
 		opts.DuplicateWindow = 5 * time.Minute
@@ -77,6 +81,7 @@ func NewListener(conns []net.PacketConn, h Handler, opts ListenerOptions) *Liste
 		opts:    opts,
 		log:     log,
 		dedup:   newDedup(opts.DuplicateWindow, dedupCapacity),
+		bufs:    make([]atomic.Int64, len(conns)),
 	}
 }
 
@@ -88,13 +93,7 @@ func (l *Listener) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	for _, c := range l.conns {
-		if rb, ok := c.(interface{ SetReadBuffer(int) error }); ok && l.opts.ReadBuffer > 0 {
-			if err := rb.SetReadBuffer(l.opts.ReadBuffer); err != nil {
-				l.log.Warn("set UDP receive buffer", "addr", c.LocalAddr(), "bytes", l.opts.ReadBuffer, "err", err)
-			}
-		}
-	}
+	l.setReadBuffers()
 	// Unblock every pending read once ctx is done.
 	stop := context.AfterFunc(ctx, func() {
 		for _, c := range l.conns {

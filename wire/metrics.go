@@ -75,4 +75,7 @@ func (l *Listener) WriteMetrics(w io.Writer) {
 	p("# HELP mauve_datagrams_duplicate_total Datagrams dropped as repeats of a recent transmission id.\n")
 	p("# TYPE mauve_datagrams_duplicate_total counter\n")
 	p("mauve_datagrams_duplicate_total %d\n", s.Duplicates)
+	if err == nil {
+		_ = l.writeBufferMetrics(w)
+	}
 }
