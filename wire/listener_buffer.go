@@ -49,11 +49,11 @@ func (l *Listener) setReadBuffers() {
 		switch {
 		case got == 0:
 			l.log.Info("UDP receive buffer", "addr", c.LocalAddr(), "asked", want, "via", how)
-		case want > 0 && got < want:
-			// Linux reports twice the size set; below the size asked for
-			// means net.core.rmem_max capped it.
-			l.log.Warn("UDP receive buffer smaller than asked for: bursts may be dropped by the kernel; "+
-				"raise net.core.rmem_max (sysctl -w net.core.rmem_max=N) or run with CAP_NET_ADMIN",
+		case want > 0 && got < 2*want:
+			// Linux reports twice the size set (socket(7)); less than
+			// that means net.core.rmem_max capped it.
+			l.log.Warn("UDP receive buffer smaller than asked for, so bursts may be dropped by the kernel: "+
+				"set net.core.rmem_max to at least the size asked for (sysctl), or give the station CAP_NET_ADMIN",
 				"addr", c.LocalAddr(), "bytes", got, "asked", want, "via", how)
 		default:
 			l.log.Info("UDP receive buffer", "addr", c.LocalAddr(), "bytes", got, "asked", want, "via", how)
