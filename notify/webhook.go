@@ -142,6 +142,7 @@ type Webhook struct {
 	url        string // where the POST goes (for ntfy, the server, not the topic)
 	topic      string // ntfy only
 	secret     string
+	headers    http.Header // the block's own headers; their values are secrets
 	timeout    time.Duration
 	stationURL string
 	client     *http.Client
@@ -176,6 +177,15 @@ func NewWebhook(cfg *policy.Webhook, stationURL string, client *http.Client, log
 	if w.timeout <= 0 {
 		w.timeout = defaultHTTPTimeout
 	}
+	if len(cfg.Headers) > 0 {
+		w.headers = http.Header{}
+		for k, v := range cfg.Headers {
+			if strings.EqualFold(k, SignatureHeader) || strings.EqualFold(k, "Host") || strings.EqualFold(k, "Content-Length") {
+				return nil, fmt.Errorf("webhook %q: header %s is set by mauve itself; leave it out of headers", cfg.Name, k)
+			}
+			w.headers.Set(k, v)
+		}
+	}
 	switch cfg.Format {
 	case "", "json":
 		w.format = "json"
@@ -207,6 +217,9 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "mauve")
+	for k, vs := range w.headers {
+		h[k] = vs // may replace User-Agent or Content-Type, never the signature
+	}
 	if w.secret != "" {
 		h.Set(SignatureHeader, Sign([]byte(w.secret), body))
 	}
@@ -226,10 +239,21 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// secrets lists what must not show in errors: the signing secret and the
-// parts of the URL beyond its host, which often carry a key.
+// secrets lists what must not show in errors: the signing secret, the
+// values of the block's headers (and the credentials within them, as in
+// "Bearer <token>"), and the parts of the URL beyond its host, which often
+// carry a key.
 func (w *Webhook) secrets() []string {
-	return append([]string{w.secret, w.topic}, urlSecrets(w.url)...)
+	s := []string{w.secret, w.topic}
+	for _, vs := range w.headers {
+		for _, v := range vs {
+			s = append(s, v)
+			if _, cred, ok := strings.Cut(v, " "); ok {
+				s = append(s, strings.TrimSpace(cred))
+			}
+		}
+	}
+	return append(s, urlSecrets(w.url)...)
 }
 
 // Sign returns the SignatureHeader value for body under secret:
