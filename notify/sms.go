@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/mauve-alert/mauve/policy"
 )
@@ -113,6 +114,7 @@ type Twilio struct {
 	token   string
 	from    string
 	url     string
+	timeout time.Duration // bound on one request; 0 means 10s
 	client  *http.Client
 }
 
@@ -141,7 +143,7 @@ func NewTwilio(cfg *policy.SMS, client *http.Client) (*Twilio, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sms %q: %w", cfg.Name, err)
 	}
-	return &Twilio{name: cfg.Name, account: cfg.Account, token: cfg.Token, from: cfg.From, url: u, client: client}, nil
+	return &Twilio{name: cfg.Name, account: cfg.Account, token: cfg.Token, from: cfg.From, url: u, timeout: cfg.Timeout, client: client}, nil
 }
 
 // SendSMS posts one message. Twilio's 4xx answers (a bad number, an
@@ -158,6 +160,7 @@ func (t *Twilio) SendSMS(ctx context.Context, to, body string) error {
 		url:     t.url,
 		header:  h,
 		body:    []byte(form.Encode()),
+		timeout: t.timeout,
 		secrets: []string{t.token, h.Get("Authorization")},
 		explain: explainTwilio,
 	}
@@ -201,7 +204,8 @@ type HTTPSMS struct {
 	account string
 	token   string
 	from    string
-	rawHdr  []string // header values as configured, kept out of errors
+	rawHdr  []string      // header values as configured, kept out of errors
+	timeout time.Duration // bound on one request; 0 means 10s
 	client  *http.Client
 }
 
@@ -242,7 +246,7 @@ func NewHTTPSMS(cfg *policy.SMS, client *http.Client) (*HTTPSMS, error) {
 	p := &HTTPSMS{
 		name: cfg.Name, method: method, url: u, body: bt,
 		headers: map[string]*template.Template{},
-		account: cfg.Account, token: cfg.Token, from: cfg.From, client: client,
+		account: cfg.Account, token: cfg.Token, from: cfg.From, timeout: cfg.Timeout, client: client,
 	}
 	if cfg.Body == "" {
 		p.headers["Content-Type"] = template.Must(template.New("").Parse("application/json"))
@@ -284,7 +288,7 @@ func (p *HTTPSMS) SendSMS(ctx context.Context, to, body string) error {
 	}
 	req := httpRequest{
 		what: what, method: p.method, url: p.url, header: h, body: buf.Bytes(),
-		secrets: p.secrets(rendered),
+		timeout: p.timeout, secrets: p.secrets(rendered),
 	}
 	return req.send(ctx, p.client)
 }
