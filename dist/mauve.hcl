@@ -56,12 +56,15 @@ sms "twilio" {
   token                  = env("MAUVE_TWILIO_TOKEN")
   from                   = "+441234567890"
   max_messages_per_alert = 3
+  # timeout              = "10s"     # bound on one request to the provider
 }
 
 xmpp {
   jid      = "mauve@example.com"
   password = env("MAUVE_XMPP_PASSWORD")
   server   = "xmpp.example.com:5222"
+  # tls     = "starttls"              # starttls | tls (port 5223) | none (loopback only)
+  # ca_file = "/etc/mauve/xmpp-ca.pem" # a private CA, trusted besides the system's
 }
 
 webhook "ops-chat" {
@@ -73,6 +76,8 @@ webhook "phones" {
   url    = "https://ntfy.example.com/ops-alerts"
   format = "ntfy"
   secret = env("MAUVE_NTFY_SECRET")
+  # Headers sent with every request; values are secrets (never shown or logged).
+  # headers = { "Authorization" = env("MAUVE_NTFY_TOKEN") }
 }
 
 # A program of your own: the alert as MAUVE_* variables and JSON on stdin.
