@@ -33,3 +33,30 @@ func TestDedup_BoundedAndWindowed(t *testing.T) {
 		}
 	}
 }
+
+// TestDedup_WindowEdges pins the window's edges to the nanosecond, from a
+// zero clock, and with the clock stepping back: times are kept as offsets
+// from the first id seen, and must compare as whole times did.
+func TestDedup_WindowEdges(t *testing.T) {
+	var t0 time.Time // the zero time is a valid clock reading too
+	d := newDedup(time.Minute, 4)
+	steps := []struct {
+		id   uint64
+		at   time.Duration
+		want bool // seen before
+	}{
+		{7, 0, false},
+		{7, time.Minute - 1, true}, // a nanosecond inside the window
+		{7, time.Minute, false},    // the window is half-open: now it is new
+		{7, time.Minute + 1, true},
+		{8, 2 * time.Minute, false},
+		{8, time.Minute + 30*time.Second, true}, // the clock stepped back
+		{9, -time.Hour, false},
+		{9, -time.Hour, true},
+	}
+	for i, s := range steps {
+		if got := d.seenBefore(s.id, t0.Add(s.at)); got != s.want {
+			t.Errorf("step %d: id %d at %+v: got %v, want %v", i, s.id, s.at, got, s.want)
+		}
+	}
+}
