@@ -89,3 +89,26 @@ func TestNewXMPPRejectsBadTLSConfig(t *testing.T) {
 		})
 	}
 }
+
+// tls = "none" in the block (not a test option) talks plain XMPP to a
+// loopback server.
+func TestXMPPBlockTLSNoneOnLoopback(t *testing.T) {
+	p := prosodytest.Start(t, false)
+	p.Register("mauve", mauvePassword)
+	p.Register("johnny", johnnyPassword)
+	johnny := p.DialReader(t, "johnny", johnnyPassword)
+	cfg := &policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: p.Addr, TLS: "none"}
+	x, err := notify.NewXMPP(cfg, notify.XMPPOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Start()
+	defer x.Close()
+	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
+	if err := x.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v\n%s", err, p.Logs())
+	}
+	if got := johnny.Next(t); got != m.Short {
+		t.Errorf("johnny read %q, want %q", got, m.Short)
+	}
+}
