@@ -207,6 +207,7 @@ func acknowledgeFlow(t *testing.T, vp viewport) {
 	}
 	poll("the title counts the new alert", `document.title.startsWith("(3) Alerts")`)
 	noSideways("the list")
+	listLayout(t, browser, vp, dir)
 	shot("list")
 	if vp.mobile {
 		// The system's dark setting turns the pages dark, and back.

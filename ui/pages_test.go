@@ -77,12 +77,15 @@ func TestPages_AlertList(t *testing.T) {
 		name, query   string
 		want, wantNot []string
 	}{
-		{"default shows raised", "/", []string{"<title>(3) Alerts · mauve</title>", "BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-urgent"`, `data-testid="level-normal"`}, []string{"was broken"}},
-		{"level filter", "/?level=urgent", []string{"BGP session down"}, []string{"disk 95% full"}},
-		{"search", "/?q=bgp", []string{"BGP session down"}, []string{"disk 95% full"}},
+		{"default shows raised", "/", []string{"<title>(3) Alerts · mauve</title>", "BGP session down", "disk 95% full", "core1", "12m", `data-testid="level-urgent"`, `data-testid="level-normal"`,
+			`<details class="filterbox" data-testid="filterbox">`, "· raised or acknowledged</span>"}, []string{"was broken"}},
+		// On a phone the filters stay folded unless one is set.
+		{"default state named", "/?state=active&level=bogus", []string{`<details class="filterbox" data-testid="filterbox">`}, []string{`class="filterbox" open`}},
+		{"level filter", "/?level=urgent", []string{"BGP session down", `<details class="filterbox" open data-testid="filterbox">`, "· raised or acknowledged · urgent</span>"}, []string{"disk 95% full"}},
+		{"search", "/?q=bgp", []string{"BGP session down", `class="filterbox" open`, "· raised or acknowledged · “bgp”</span>"}, []string{"disk 95% full"}},
 		{"search is case-insensitive on subject", "/?q=WEB1", []string{"disk 95% full"}, []string{"BGP session down"}},
 		{"source filter", "/?source=web1", []string{"disk 95% full"}, []string{"BGP session down"}},
-		{"cleared", "/?state=cleared", []string{"was broken"}, []string{"BGP session down"}},
+		{"cleared", "/?state=cleared", []string{"was broken", `class="filterbox" open`, "· cleared</span>"}, []string{"BGP session down"}},
 		{"all", "/?state=all", []string{"was broken", "BGP session down"}, nil},
 		{"nothing", "/?q=no-such-thing", []string{`data-testid="empty"`}, []string{`data-testid="alert"`}},
 		{"fragment", "/fragments/alerts?q=bgp", []string{"BGP session down", `id="alerts"`}, []string{"<html", "disk 95% full"}},
