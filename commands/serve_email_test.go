@@ -202,3 +202,99 @@ func TestServe_EmailLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// TestServe_EmailSMTPDownThenUp: the mail server goes away; alerts raised
+// meanwhile are taken in at once (a dead server never blocks ingestion),
+// wait in the outbox with the failure recorded, and each is mailed once
+// when the server is back on the same port.
+//
+// The station's notify worker runs on the real clock with the default
+// retry schedule (first retry 30s ±20%): `mauve serve` passes neither a
+// clock nor a Backoff to notify.NewWorker, so this test waits for that
+// retry on the real clock, for at most 45s.
+func TestServe_EmailSMTPDownThenUp(t *testing.T) {
+	mb := startE2EMailbox(t)
+	rs := startE2EStation(t, fmt.Sprintf(e2eEmailHCL, mb.addr), time.Now)
+	token, err := rs.st.store.CreateToken("johnny", "e2e", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.token = token
+	raise := func(id string) {
+		t.Helper()
+		e2eSend(t, rs, time.Now, wire.Update{Source: "web", Alerts: []wire.Alert{{ID: id, Summary: "down"}}})
+	}
+	raise("before")
+	mb.waitCount(t, 1, 10*time.Second)
+
+	mb.down()
+	raise("during1")
+	raise("during2")
+	rs.waitFor(t, "both raised while the mail server is down", func(as map[string]apiAlert) bool {
+		return as["web/during1"].State == "raised" && as["web/during2"].State == "raised"
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rows, err := rs.st.store.DueNotifications(time.Now().Add(time.Hour), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for _, r := range rows {
+			if r.Attempts > 0 {
+				failed++
+			}
+		}
+		if failed == 2 && len(rows) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("want 2 rows each with a failed attempt, got %+v", rows)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	mb.up(t, "")
+	all := mb.waitCount(t, 3, 45*time.Second)
+	// Nothing more is on its way: the outbox is empty once both are recorded.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		rows, err := rs.st.store.DueNotifications(time.Now().Add(time.Hour), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox not empty: %+v", rows)
+		}
+	}
+	all = mb.mails()
+	seen := map[string]int{}
+	for _, m := range all {
+		seen[m.header("X-Mauve-Alert")]++
+	}
+	for _, id := range []string{"web/before", "web/during1", "web/during2"} {
+		if seen[id] != 1 {
+			t.Errorf("mails for %s: got %d, want 1", id, seen[id])
+		}
+	}
+	if len(all) != 3 {
+		t.Errorf("mails: got %d, want 3", len(all))
+	}
+	for _, id := range []string{"during1", "during2"} {
+		hist, err := rs.st.store.History(store.Key{Source: "web", ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		delivered := 0
+		for _, e := range hist {
+			if e.Kind == store.EventNotification && strings.Contains(e.Text, "delivered") {
+				delivered++
+			}
+		}
+		if delivered != 1 {
+			t.Errorf("%s history: got %d deliveries recorded, want 1: %+v", id, delivered, hist)
+		}
+	}
+}
