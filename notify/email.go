@@ -72,7 +72,7 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 		opts.Timeout = 30 * time.Second
 	}
 	if opts.MaxConns <= 0 {
-		opts.MaxConns = 2
+		opts.MaxConns = 8
 	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = 30 * time.Second
