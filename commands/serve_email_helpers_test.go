@@ -21,6 +21,7 @@ import (
 // the same address, as a mail server restarted by its operator does.
 type e2eMailbox struct {
 	addr string
+	news chan struct{} // receives after a message arrived
 
 	mu   sync.Mutex
 	got  []e2eMail
@@ -56,7 +57,7 @@ func (m e2eMail) subject(tb testing.TB) string {
 
 func startE2EMailbox(tb testing.TB) *e2eMailbox {
 	tb.Helper()
-	mb := &e2eMailbox{}
+	mb := &e2eMailbox{news: make(chan struct{}, 1)}
 	mb.up(tb, "127.0.0.1:0")
 	tb.Cleanup(mb.down)
 	return mb
@@ -114,12 +115,14 @@ func (mb *e2eMailbox) count() int {
 // returns all of them.
 func (mb *e2eMailbox) waitCount(tb testing.TB, n int, limit time.Duration) []e2eMail {
 	tb.Helper()
-	deadline := time.Now().Add(limit)
+	timeout := time.NewTimer(limit)
+	defer timeout.Stop()
 	for mb.count() < n {
-		if time.Now().After(deadline) {
+		select {
+		case <-mb.news:
+		case <-timeout.C:
 			tb.Fatalf("got %d mails after %s, want %d", mb.count(), limit, n)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 	return mb.mails()
 }
@@ -145,6 +148,10 @@ func (s *e2eSession) Data(r io.Reader) error {
 	s.mb.mu.Lock()
 	s.mb.got = append(s.mb.got, e2eMail{At: at, To: s.to, Raw: b})
 	s.mb.mu.Unlock()
+	select {
+	case s.mb.news <- struct{}{}:
+	default:
+	}
 	return nil
 }
 
