@@ -109,20 +109,36 @@ func (tl *testListener) sendUpdate(u wire.Update) {
 	tl.send(b)
 }
 
-// waitReceived polls until the listener has read n datagrams.
-func (tl *testListener) waitReceived(n uint64) wire.ListenerStats {
+// waitStats polls until the listener's counters satisfy cond, and returns
+// them; after 5 s it returns them anyway for the caller to report.
+func (tl *testListener) waitStats(cond func(wire.ListenerStats) bool) wire.ListenerStats {
 	tl.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		s := tl.l.Stats()
-		if s.Received >= n {
+		if cond(s) || time.Now().After(deadline) {
 			return s
-		}
-		if time.Now().After(deadline) {
-			tl.t.Fatalf("listener read %d datagrams, want %d", s.Received, n)
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// waitReceived polls until the listener has read n datagrams and settled
+// each: counted as decoded or as rejected for a reason. (Received counts a
+// datagram as it is read; the rest follow once it is decoded.)
+func (tl *testListener) waitReceived(n uint64) wire.ListenerStats {
+	tl.t.Helper()
+	s := tl.waitStats(func(s wire.ListenerStats) bool {
+		settled := s.Decoded
+		for _, r := range s.Rejected {
+			settled += r
+		}
+		return s.Received >= n && settled >= n
+	})
+	if s.Received < n {
+		tl.t.Fatalf("listener read %d datagrams, want %d", s.Received, n)
+	}
+	return s
 }
 
 func (tl *testListener) next() received {
