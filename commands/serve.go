@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/mauve-alert/mauve/notify"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,9 @@ type serveOptions struct {
 	// ready, when set, is called with the started station (tests read its
 	// addresses from it).
 	ready func(*station)
+	// backoff, when set, replaces the notify worker's retry schedule
+	// (tests that wait for a retry on the real clock).
+	backoff notify.Backoff
 }
 
 func newServeCommand(env *Env) *cobra.Command {
@@ -78,6 +82,7 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 		Hostname:   env.Hostname,
 		Now:        env.Now,
 		Stderr:     env.Stderr,
+		Backoff:    opts.backoff,
 	}
 	// Catch SIGHUP before starting: its default action would kill a
 	// station that is still opening its database. One that arrives during

@@ -179,7 +179,7 @@ func (c *e2eClock) Advance(d time.Duration) {
 // startE2EStation runs `mauve serve --config <hcl>` in this process (the
 // runServe that the command runs) on loopback ports with the given clock;
 // it works for tests and benchmarks alike.
-func startE2EStation(tb testing.TB, hcl string, now func() time.Time) *runningStation {
+func startE2EStation(tb testing.TB, hcl string, now func() time.Time, tune ...func(*serveOptions)) *runningStation {
 	tb.Helper()
 	dir := tb.TempDir()
 	cfg := filepath.Join(dir, "mauve.hcl")
@@ -187,6 +187,9 @@ func startE2EStation(tb testing.TB, hcl string, now func() time.Time) *runningSt
 		tb.Fatal(err)
 	}
 	opts := &serveOptions{config: cfg, db: filepath.Join(dir, "mauve.db"), udp: []string{"127.0.0.1:0"}, http: "127.0.0.1:0"}
+	for _, f := range tune {
+		f(opts)
+	}
 	logs := &lockedBuffer{}
 	env := &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" },
 		Hostname: func() (string, error) { return "station.test", nil }, Now: now}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mauve-alert/mauve/notify"
 	"github.com/mauve-alert/mauve/store"
 	"github.com/mauve-alert/mauve/ui"
 	"github.com/mauve-alert/mauve/wire"
@@ -208,13 +209,14 @@ func TestServe_EmailLifecycle(t *testing.T) {
 // wait in the outbox with the failure recorded, and each is mailed once
 // when the server is back on the same port.
 //
-// The station's notify worker runs on the real clock with the default
-// retry schedule (first retry 30s ±20%): `mauve serve` passes neither a
-// clock nor a Backoff to notify.NewWorker, so this test waits for that
-// retry on the real clock, for at most 45s.
+// The station's notify worker runs on the real clock; the test shortens
+// its retry schedule (first retry after 200ms, doubling to 1s) so the
+// retry comes in well under its 45s limit even on a busy machine.
 func TestServe_EmailSMTPDownThenUp(t *testing.T) {
 	mb := startE2EMailbox(t)
-	rs := startE2EStation(t, fmt.Sprintf(e2eEmailHCL, mb.addr), time.Now)
+	rs := startE2EStation(t, fmt.Sprintf(e2eEmailHCL, mb.addr), time.Now, func(o *serveOptions) {
+		o.backoff = notify.Backoff{Initial: 200 * time.Millisecond, Max: time.Second, Jitter: -1}
+	})
 	token, err := rs.st.store.CreateToken("johnny", "e2e", time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,8 @@ type stationConfig struct {
 	Getenv     func(string) string
 	Hostname   func() (string, error)
 	Now        func() time.Time
-	Stderr     io.Writer // where the one-time login link is shown; nil = the log only
+	Stderr     io.Writer      // where the one-time login link is shown; nil = the log only
+	Backoff    notify.Backoff // the notify worker's retry schedule; zero = its defaults
 }
 
 // station is one running alert station: its parts, started in order and
@@ -168,6 +169,7 @@ func (st *station) run(ctx context.Context) error {
 		Channels: func() map[string]notify.Channel { return *st.chans.Load() },
 		Logger:   st.log,
 		Presence: presence,
+		Backoff:  st.cfg.Backoff,
 	})
 	st.start(ctx, "notify", worker.Run)
 

@@ -290,6 +290,10 @@ func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
 		if err := t.putRow(&n, nil); err != nil {
 			return fmt.Errorf("queue notification of %s: %w", a.Key(), err)
 		}
+		// Told counts from the queueing, not the delivery: a clear that
+		// comes while the raise is still in the outbox (a burst, or SMTP
+		// down) must follow it to the same people.
+		a.Told = addName(a.Told, n.Person)
 	}
 	return nil
 }

@@ -55,7 +55,8 @@ type Alert struct {
 	Level string // "urgent", "normal" or "low"
 
 	// Told lists the people notified of this alert since it was last
-	// raised; Actors the people who acted on it (acked, noted, raised or
+	// raised (counted when a notification is queued for them, delivered or
+	// not yet); Actors the people who acted on it (acked, noted, raised or
 	// cleared by hand) since then. Both are cleared when it is raised anew.
 	Told   []string
 	Actors []string
