@@ -257,7 +257,7 @@ func TestServe_EmailSMTPDownThenUp(t *testing.T) {
 	}
 
 	mb.up(t, "")
-	all := mb.waitCount(t, 3, 45*time.Second)
+	mb.waitCount(t, 3, 45*time.Second)
 	// Nothing more is on its way: the outbox is empty once both are recorded.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		rows, err := rs.st.store.DueNotifications(time.Now().Add(time.Hour), 0)
@@ -271,7 +271,7 @@ func TestServe_EmailSMTPDownThenUp(t *testing.T) {
 			t.Fatalf("outbox not empty: %+v", rows)
 		}
 	}
-	all = mb.mails()
+	all := mb.mails()
 	seen := map[string]int{}
 	for _, m := range all {
 		seen[m.header("X-Mauve-Alert")]++
