@@ -36,3 +36,20 @@ func TestServe_OneTimeLoginLink(t *testing.T) {
 		t.Errorf("second use: got status %d with a cookie, want the link refused", second.StatusCode)
 	}
 }
+
+// On the embedded defaults with --http elsewhere, the links in
+// notifications lead to where the station really listens, not to the
+// default address.
+func TestServe_DefaultsLinkToTheHTTPFlag(t *testing.T) {
+	rs := startTestStation(t, &serveOptions{})
+	defer rs.stop(t)
+	if got, want := rs.st.policy.Load().Station.URL, "http://"+rs.http; got != want {
+		t.Errorf("got station.url %q, want %q", got, want)
+	}
+	if err := rs.st.reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rs.st.policy.Load().Station.URL, "http://"+rs.http; got != want {
+		t.Errorf("after reload: got station.url %q, want %q", got, want)
+	}
+}

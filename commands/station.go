@@ -136,6 +136,7 @@ func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error
 		if st.http, err = net.Listen("tcp", httpAddr); err != nil {
 			return nil, fmt.Errorf("listen on HTTP %s: %w", httpAddr, err)
 		}
+		st.linkToListener(p)
 	}
 	sockPath := p.Station.ListenSocket
 	if cfg.Socket != nil {
@@ -221,15 +222,7 @@ func (st *station) run(ctx context.Context) error {
 // printLoginLink logs a single-use link that logs the embedded defaults'
 // one person in, since that person has no password.
 func (st *station) printLoginLink(server *ui.Server) {
-	// The embedded defaults' URL names the default address, which --http
-	// may have changed: link to where the station really listens.
-	addr := st.http.Addr().(*net.TCPAddr)
-	host := addr.IP.String()
-	if addr.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	base := "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
-	link, err := server.OneTimeLoginURL(base)
+	link, err := server.OneTimeLoginURL(st.listenerURL())
 	if err != nil {
 		st.log.Warn("no one-time login link", "err", err)
 		return
@@ -237,6 +230,25 @@ func (st *station) printLoginLink(server *ui.Server) {
 	st.log.Info("open the web interface (this link works once)", "url", link)
 	if st.cfg.Stderr != nil {
 		fmt.Fprintf(st.cfg.Stderr, "mauve: log in to the web interface once with %s\n", link)
+	}
+}
+
+// listenerURL is the base URL of where the web interface really listens.
+func (st *station) listenerURL() string {
+	addr := st.http.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}
+
+// linkToListener points the embedded defaults' station.url, which names
+// the default address, at where the station really listens (--http may
+// have moved it), so the links in notifications lead to this station.
+func (st *station) linkToListener(p *policy.Policy) {
+	if p.Filename == "" && st.http != nil {
+		p.Station.URL = st.listenerURL()
 	}
 }
 
@@ -320,6 +332,7 @@ func (st *station) reload() error {
 	if err != nil {
 		return fmt.Errorf("reload: keeping the current config: %w", err)
 	}
+	st.linkToListener(p)
 	chans, err := notify.NewChannels(p, st.log)
 	if err != nil {
 		return fmt.Errorf("reload: keeping the current config: notification channels: %w", err)
