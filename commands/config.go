@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ func newConfigCheckCommand(env *Env) *cobra.Command {
 and prints every error and warning, one per line, as file:line:col: message.
 It exits 1 when there is any error, 0 otherwise (warnings included, such as
 env() of a variable that is not set).`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("config check", "a config file", "mauve config check /etc/mauve/mauve.hcl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConfigCheck(cmd, env, args[0])
 		},
@@ -93,4 +94,19 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// oneArg accepts exactly one argument, and otherwise says what it is for
+// and gives an example, instead of cobra's "accepts 1 arg(s)".
+func oneArg(cmd, what, example string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		switch len(args) {
+		case 1:
+			return nil
+		case 0:
+			return fmt.Errorf("%s: name %s, as in: %s", cmd, what, example)
+		default:
+			return fmt.Errorf("%s: got %d arguments (%s), want one, %s, as in: %s", cmd, len(args), strings.Join(args, " "), what, example)
+		}
+	}
 }

@@ -32,7 +32,7 @@ alert_group "default" {
 		outContain string
 	}{
 		{name: "reference loads with warnings for unset env()", args: []string{"config", "check", ref}, code: 0,
-			outContain: ref + ":34:13: warning: Environment variable not set: MAUVE_ROUTERS_KEY is not set or is empty, so secret is empty\n"},
+			outContain: ref + ":34:13: warning: Environment variable not set: MAUVE_ROUTERS_KEY is unset or empty, so secret is empty; set it in the environment mauve serve runs in\n"},
 		{name: "reference with its environment", args: []string{"config", "check", ref}, code: 0,
 			vars: map[string]string{"MAUVE_ROUTERS_KEY": "k", "MAUVE_SMTP_PASSWORD": "p", "MAUVE_TWILIO_TOKEN": "t", "MAUVE_XMPP_PASSWORD": "x"},
 			out:  ref + ": OK, 0 warnings\n"},
@@ -42,6 +42,10 @@ alert_group "default" {
 			err: "mauve: " + bad + ": 2 errors, 0 warnings\n"},
 		{name: "missing file", args: []string{"config", "check", filepath.Join(dir, "none.hcl")}, code: 1,
 			err: "mauve: config check: open " + filepath.Join(dir, "none.hcl") + ": no such file or directory\n"},
+		{name: "no file", args: []string{"config", "check"}, code: 1,
+			err: "mauve: config check: name a config file, as in: mauve config check /etc/mauve/mauve.hcl\n"},
+		{name: "two files", args: []string{"config", "check", "a.hcl", "b.hcl"}, code: 1,
+			err: "mauve: config check: got 2 arguments (a.hcl b.hcl), want one, a config file, as in: mauve config check /etc/mauve/mauve.hcl\n"},
 		{name: "show the defaults", args: []string{"config", "show"}, code: 0, outContain: "  name     = \"testhost\"\n"},
 		{name: "show a file", args: []string{"config", "show", ref}, code: 0, outContain: "alert_group \"core-routers\" {\n  level = urgent\n"},
 		{name: "show a bad file", args: []string{"config", "show", bad}, code: 1,

@@ -142,7 +142,7 @@ func TestLoad_Errors(t *testing.T) {
 	if !errors.As(err, &le) {
 		t.Fatalf("got %v, want a *LoadError", err)
 	}
-	if want := bad + ":2:11: error: Invalid level: level must be urgent, normal or low"; err.Error() != want {
+	if want := bad + ":2:11: error: Invalid level: level \"loud\" is not a level; write urgent, normal or low"; err.Error() != want {
 		t.Errorf("got %q, want %q", err.Error(), want)
 	}
 	if _, err := policy.Load(filepath.Join(dir, "missing.hcl"), nil); err == nil || !strings.Contains(err.Error(), "missing.hcl") {

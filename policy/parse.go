@@ -199,7 +199,7 @@ func (l *loader) value(a *hcl.Attribute) (cty.Value, bool) {
 			}
 			if l.getenv(v.AsString()) == "" {
 				l.diags = append(l.diags, warningAt(call.Range(), "Environment variable not set",
-					"%s is not set or is empty, so %s is empty", v.AsString(), a.Name))
+					"%s is unset or empty, so %s is empty; set it in the environment mauve serve runs in", v.AsString(), a.Name))
 			}
 			return nil
 		})

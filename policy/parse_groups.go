@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -51,7 +52,11 @@ func (l *loader) level(a *hcl.Attribute) Level {
 	case Urgent, Normal, Low:
 		return Level(w)
 	}
-	l.diags = append(l.diags, errorAt(a.Expr.Range(), "Invalid level", "level must be urgent, normal or low"))
+	if w == "" {
+		l.diags = append(l.diags, errorAt(a.Expr.Range(), "Invalid level", "level must be urgent, normal or low"))
+	} else {
+		l.diags = append(l.diags, errorAt(a.Expr.Range(), "Invalid level", "level %q is not a level; write urgent, normal or low", w))
+	}
 	return Normal
 }
 
@@ -135,7 +140,7 @@ func (l *loader) checkExpr(x hcl.Expression, what string, vars, funcs []string) 
 func (l *loader) checkCall(call *hclsyntax.FunctionCallExpr, what string, funcs []string) {
 	if !contains(funcs, call.Name) {
 		l.diags = append(l.diags, errorAt(call.NameRange, "Unknown function",
-			"%s can call %v; there is no %s().%s", what, funcs, call.Name, suggest(call.Name, funcs)))
+			"%s can call %s; there is no %s().%s", what, orList(funcs), call.Name, suggest(call.Name, funcs)))
 		return
 	}
 	if len(call.Args) == 0 {
@@ -202,4 +207,20 @@ func (l *loader) listNames() []string {
 func sampleAlert() store.Alert {
 	return store.Alert{Source: "sample", ID: "sample", Subject: "sample", State: store.StateRaised,
 		RaisedAt: time.Date(2026, time.January, 5, 11, 0, 0, 0, time.UTC)}
+}
+
+// orList writes names as "a(), b() or c()".
+func orList(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			b.WriteString(" or ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(n + "()")
+	}
+	return b.String()
 }
