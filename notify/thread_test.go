@@ -42,3 +42,25 @@ func TestThread_IDsAreValidAndDistinct(t *testing.T) {
 		}
 	}
 }
+
+// The clear and the acknowledgement answer the raise they end, though the
+// cleared alert's snapshot has no raise time: the row's RaisedAt names it.
+func TestThread_ClearAnswersItsRaise(t *testing.T) {
+	raise := store.Notification{ID: 1, Source: "s", AlertID: "x", Event: store.EventRaised,
+		Alert: store.Alert{Source: "s", ID: "x", RaisedAt: t0}, RaisedAt: t0}
+	raiseID := notify.Thread(raise, "st").MessageID
+	for _, ev := range []store.EventKind{store.EventReminder, store.EventAcknowledged, store.EventCleared} {
+		n := store.Notification{ID: 2, Source: "s", AlertID: "x", Event: ev,
+			Alert: store.Alert{Source: "s", ID: "x", RaisedAt: t0}, RaisedAt: t0}
+		if ev == store.EventCleared {
+			n.Alert.RaisedAt = time.Time{}
+		}
+		ids := notify.Thread(n, "st")
+		if ids.InReplyTo != raiseID {
+			t.Errorf("%s: got In-Reply-To %q, want the raise %q", ev, ids.InReplyTo, raiseID)
+		}
+		if want := []string{"s/x@st", raiseID}; len(ids.References) != 2 || ids.References[0] != want[0] || ids.References[1] != want[1] {
+			t.Errorf("%s: got References %q, want %q", ev, ids.References, want)
+		}
+	}
+}

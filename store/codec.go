@@ -295,6 +295,7 @@ func appendNotification(b []byte, n *Notification) []byte {
 	e.int(int64(n.Channel))
 	e.int(int64(n.Attempts))
 	e.time(n.NextAttempt)
+	e.time(n.RaisedAt)
 	return e.b
 }
 
@@ -316,6 +317,9 @@ func decodeNotification(b []byte) (Notification, error) {
 	n.Channel = int(d.int())
 	n.Attempts = int(d.int())
 	n.NextAttempt = d.time()
+	if len(d.s) > 0 { // rows queued before RaisedAt was kept end here
+		n.RaisedAt = d.time()
+	}
 	return n, d.err
 }
 

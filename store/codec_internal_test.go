@@ -24,10 +24,18 @@ func TestCodec_RoundTrip(t *testing.T) {
 	}
 	n := Notification{ID: 9, Source: "core-router", AlertID: "bgp", Person: "johnny", Event: EventRaised,
 		Level: "urgent", Channels: []string{"sms.twilio", "email"}, Alert: full, Created: t0,
-		Channel: 1, Attempts: 2, NextAttempt: t0.Add(time.Minute)}
+		Channel: 1, Attempts: 2, NextAttempt: t0.Add(time.Minute), RaisedAt: t0.Add(-time.Minute)}
 	got, err := decodeNotification(appendNotification(nil, &n))
 	if err != nil || !reflect.DeepEqual(got, n) {
 		t.Errorf("notification round trip: got %+v, %v; want %+v", got, err, n)
+	}
+	// A row written before RaisedAt was kept ends after NextAttempt.
+	noRaise := n
+	noRaise.RaisedAt = time.Time{}
+	old := appendNotification(nil, &noRaise)
+	old = old[:len(old)-1] // an unset time is one zero byte
+	if got, err := decodeNotification(old); err != nil || !got.RaisedAt.IsZero() || !got.NextAttempt.Equal(n.NextAttempt) {
+		t.Errorf("notification without a raise time: got %+v, %v", got, err)
 	}
 	ev := Event{Seq: 3, Time: t0, Source: "s", ID: "i", Kind: EventNote, Actor: "a", Text: "hello", State: StateRaised}
 	gotEv, err := decodeEvent(appendEvent(nil, &ev))

@@ -243,7 +243,7 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 			after.Level = dec.Level
 		}
 		setReminders(after, dec.Reminders, t.now)
-		if err := t.queue(after, kind, dec.Notifications); err != nil {
+		if err := t.queue(after, before.RaisedAt, kind, dec.Notifications); err != nil {
 			return err
 		}
 	}
@@ -267,7 +267,9 @@ func (t *txn) announce(c Change) {
 }
 
 // queue writes notifications to the outbox.
-func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
+// raisedBefore is the alert's raise time before the change: a clear resets
+// it, yet its mail belongs to that raise.
+func (t *txn) queue(a *Alert, raisedBefore time.Time, kind EventKind, ns []Notification) error {
 	for _, n := range ns {
 		id, err := t.outbox.NextSequence()
 		if err != nil {
@@ -283,6 +285,10 @@ func (t *txn) queue(a *Alert, kind EventKind, ns []Notification) error {
 		}
 		n.Alert = cloneAlert(*a)
 		n.Alert.Reminders = nil
+		n.RaisedAt = a.RaisedAt
+		if n.RaisedAt.IsZero() {
+			n.RaisedAt = raisedBefore
+		}
 		n.Created = t.now
 		if n.NextAttempt.IsZero() {
 			n.NextAttempt = t.now

@@ -120,6 +120,7 @@ type Notification struct {
 	Channels []string // channel references, e.g. "sms.twilio", "email"
 	Alert    Alert    // snapshot of the alert at the event
 	Created  time.Time
+	RaisedAt time.Time // of the raise this event belongs to (a clear's snapshot no longer has it)
 
 	// Delivery state, kept by the store as the worker reports outcomes.
 	Channel     int       // index into Channels now being tried
