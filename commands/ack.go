@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,12 +36,9 @@ func (o *stationOptions) addFlags(cmd *cobra.Command) {
 func (o *stationOptions) dial(getenv func(string) string) (*ui.Client, error) {
 	server := firstSet(o.server, getenv("MAUVE_SERVER"))
 	if server == "" {
-		p, err := policy.Load(o.config, getenv)
+		p, err := localStation(o.config, getenv)
 		if err != nil {
-			return nil, fmt.Errorf("no --server given, and the station config naming the socket did not load: %w", err)
-		}
-		if p.Station.ListenSocket == "" {
-			return nil, fmt.Errorf("no --server given, and %s names no station.listen.socket", o.config)
+			return nil, err
 		}
 		return ui.NewSocketClient(p.Station.ListenSocket), nil
 	}
@@ -191,7 +189,12 @@ func eachAlert(ctx context.Context, o *stationOptions, args []string, out io.Wri
 			if !errors.As(err, &ue) || ue.Status == 401 || ue.Status == 403 {
 				return err // the station is unreachable or will refuse them all
 			}
-			fmt.Fprintf(out, "%s: %v\n", k, err)
+			if ue.Status == 404 {
+				// The station's message names the alert again.
+				fmt.Fprintf(out, "%s: no such alert (mauve ack --list shows them)\n", k)
+			} else {
+				fmt.Fprintf(out, "%s: %v\n", k, err)
+			}
 			failed = append(failed, k.String())
 			continue
 		}
@@ -271,4 +274,21 @@ func tableCell(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return string(r)
+}
+
+// localStation loads the station config that names the unix socket, for
+// commands run without a server; its errors say what to give instead.
+func localStation(config string, getenv func(string) string) (*policy.Policy, error) {
+	p, err := policy.Load(config, getenv)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("no --server given, and no station config at %s to find the local socket in "+
+			"(on the station give --config FILE; elsewhere --server URL with --token)", config)
+	case err != nil:
+		return nil, fmt.Errorf("no --server given, and the station config naming the local socket has errors: %w", err)
+	case p.Station.ListenSocket == "":
+		return nil, fmt.Errorf("no --server given, and %s names no station.listen.socket "+
+			"(add socket = \"/run/mauve/mauve.sock\" to station.listen, or give --server URL with --token)", config)
+	}
+	return p, nil
 }

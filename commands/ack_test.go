@@ -154,7 +154,7 @@ func TestAck_Socket(t *testing.T) {
 	}
 
 	code, out, errOut = runMauve(t, "", nil, "ack", "core-router/nope", "--for", "2h", "--config", st.config)
-	if code != 1 || !strings.Contains(out, "no alert core-router/nope") {
+	if want := "core-router/nope: no such alert (mauve ack --list shows them)\n"; code != 1 || out != want {
 		t.Errorf("ack unknown: got %d, %q, %q; want exit 1 naming the alert", code, out, errOut)
 	}
 	if code, _, errOut = runMauve(t, "", nil, "ack", "core-router/bgp", "--for", "soon", "--config", st.config); code != 1 {
@@ -190,6 +190,34 @@ func TestAck_NoPerson(t *testing.T) {
 	}
 	if got := st.state(t, "core-router", "bgp").State; got != store.StateRaised {
 		t.Errorf("got state %s, want raised", got)
+	}
+}
+
+// TestAck_NoLocalStation: without --server, a missing or socketless
+// station config says what to give instead.
+func TestAck_NoLocalStation(t *testing.T) {
+	dir := t.TempDir()
+	nosock := filepath.Join(dir, "nosock.hcl")
+	if err := os.WriteFile(nosock, []byte("station {\n  name = \"x\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.hcl")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ack", "--list", "--config", missing},
+			"mauve: no --server given, and no station config at " + missing + " to find the local socket in (on the station give --config FILE; elsewhere --server URL with --token)\n"},
+		{[]string{"client", "--once", "--config", missing},
+			"mauve: no --server given, and no station config at " + missing + " to find the local socket in (on the station give --config FILE; elsewhere --server URL with --token)\n"},
+		{[]string{"unack", "a/b", "--config", nosock},
+			"mauve: no --server given, and " + nosock + " names no station.listen.socket (add socket = \"/run/mauve/mauve.sock\" to station.listen, or give --server URL with --token)\n"},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runMauve(t, "", map[string]string{"HOME": dir, "XDG_CONFIG_HOME": dir}, tc.args...)
+		if code != 1 || errOut != tc.want {
+			t.Errorf("%v: got %d, %q; want 1, %q", tc.args, code, errOut, tc.want)
+		}
 	}
 }
 

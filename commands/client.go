@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	xterm "golang.org/x/term"
 
-	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 	"github.com/mauve-alert/mauve/ui"
 	"github.com/mauve-alert/mauve/ui/term"
@@ -158,14 +157,11 @@ func dialStation(o *clientOptions, cio clientIO) (c *ui.Client, station, web str
 	}
 	server := firstSet(o.server, cio.getenv("MAUVE_SERVER"), file.Server)
 	if server == "" {
-		p, err := policy.Load(o.config, cio.getenv)
+		p, err := localStation(o.config, cio.getenv)
 		if err != nil {
-			return nil, "", "", fmt.Errorf("no --server given, and the station config for the local socket did not load: %w", err)
+			return nil, "", "", err
 		}
 		sock := p.Station.ListenSocket
-		if sock == "" {
-			return nil, "", "", fmt.Errorf("no --server given, and %s names no station.listen.socket", o.config)
-		}
 		return ui.NewSocketClient(sock), "unix:" + sock, p.Station.URL, nil
 	}
 	token := firstSet(o.token, cio.getenv("MAUVE_TOKEN"), file.Token)
