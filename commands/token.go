@@ -1,11 +1,14 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mauve-alert/mauve/ui"
 )
 
 // newTokenCommand is `mauve token`, with its subcommands create, list and
@@ -103,7 +106,12 @@ func newTokenRevokeCommand(env *Env) *cobra.Command {
 		Long: `mauve token revoke deletes your API tokens with these IDs (from mauve token
 list); a script using one gets 401 from then on. Root and the station's own
 user, on the station's socket, may name any --person.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, ids []string) error {
+			if len(ids) == 0 {
+				return errors.New("token revoke: name a token ID (mauve token list shows them)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, ids []string) error {
 			c, err := o.dial(env.Getenv)
 			if err != nil {
@@ -111,7 +119,11 @@ user, on the station's socket, may name any --person.`,
 			}
 			for _, id := range ids {
 				if err := c.RevokeToken(cmd.Context(), o.person, id); err != nil {
-					return fmt.Errorf("revoke token %s: %w", id, err)
+					if ue := (*ui.Error)(nil); errors.As(err, &ue) && ue.Status == 404 {
+						// The station's message repeats the ID.
+						return fmt.Errorf("token revoke %s: no such token (mauve token list shows the IDs)", id)
+					}
+					return fmt.Errorf("token revoke %s: %w", id, err)
 				}
 				if _, err := fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", id); err != nil {
 					return err

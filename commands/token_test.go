@@ -40,10 +40,10 @@ func TestToken_ListRevoke(t *testing.T) {
 	if code, _, errOut = runMauve(t, "", map[string]string{"MAUVE_TOKEN": secrets[0]}, "token", "list", "--server", st.url); code != 1 {
 		t.Errorf("revoked token still works: got %d, %q", code, errOut)
 	}
-	if code, _, errOut = runMauve(t, "", nil, "token", "revoke", laptop, "--config", st.config); code != 1 || !strings.Contains(errOut, laptop) {
+	if code, _, errOut = runMauve(t, "", nil, "token", "revoke", laptop, "--config", st.config); code != 1 || errOut != "mauve: token revoke "+laptop+": no such token (mauve token list shows the IDs)\n" {
 		t.Errorf("revoke twice: got %d, %q; want exit 1 naming the token", code, errOut)
 	}
-	if code, _, errOut = runMauve(t, "", nil, "token", "revoke", "--config", st.config); code == 0 {
+	if code, _, errOut = runMauve(t, "", nil, "token", "revoke", "--config", st.config); code != 1 || errOut != "mauve: token revoke: name a token ID (mauve token list shows them)\n" {
 		t.Errorf("revoke with no ID: got %d, %q; want an error", code, errOut)
 	}
 }
