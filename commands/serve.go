@@ -2,6 +2,9 @@ package commands
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -9,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/policy"
 	"github.com/spf13/cobra"
 )
 
@@ -92,7 +96,7 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 	defer signal.Stop(hup)
 	st, err := startStation(ctx, cfg)
 	if err != nil {
-		return err
+		return startFailure(env.Stderr, err)
 	}
 	if opts.ready != nil {
 		opts.ready(st)
@@ -106,7 +110,7 @@ loop:
 		select {
 		case <-hup:
 			if err := st.reload(); err != nil {
-				log.Error("config not reloaded", "err", err)
+				logReloadFailure(log, opts.config, err)
 			} else {
 				log.Info("config reloaded", "config", opts.config)
 			}
@@ -122,4 +126,34 @@ loop:
 		log.Info("station stopped")
 	}
 	return runErr
+}
+
+// startFailure reports a station that did not start. A bad config file has
+// its diagnostics printed one per line, as mauve config check does, then a
+// count; any other error is returned as it is.
+func startFailure(stderr io.Writer, err error) error {
+	var le *policy.LoadError
+	if !errors.As(err, &le) {
+		return err
+	}
+	for _, d := range le.Diagnostics {
+		fmt.Fprintln(stderr, policy.FormatDiagnostic(d))
+	}
+	errs, warns := policy.Counts(le.Diagnostics)
+	return fmt.Errorf("config has %s and %s (listed above); the station did not start", plural(errs, "error"), plural(warns, "warning"))
+}
+
+// logReloadFailure logs a reload that kept the config in force, with each
+// diagnostic of a bad file as its own log line.
+func logReloadFailure(log *slog.Logger, config string, err error) {
+	var le *policy.LoadError
+	if !errors.As(err, &le) {
+		log.Error("config not reloaded: keeping the config in force", "config", config, "err", err)
+		return
+	}
+	for _, d := range le.Diagnostics {
+		log.Error("config not reloaded", "diagnostic", policy.FormatDiagnostic(d))
+	}
+	errs, warns := policy.Counts(le.Diagnostics)
+	log.Error("config not reloaded: keeping the config in force", "config", config, "errors", errs, "warnings", warns)
 }

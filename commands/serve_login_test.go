@@ -1,9 +1,16 @@
 package commands
 
 import (
+	"bytes"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/mauve-alert/mauve/policy"
 )
 
 // On its embedded defaults the station prints a link that logs its one
@@ -51,5 +58,52 @@ func TestServe_DefaultsLinkToTheHTTPFlag(t *testing.T) {
 	}
 	if got, want := rs.st.policy.Load().Station.URL, "http://"+rs.http; got != want {
 		t.Errorf("after reload: got station.url %q, want %q", got, want)
+	}
+}
+
+// A config that does not load stops mauve serve with its diagnostics one
+// per line, as mauve config check prints them, then one count; a missing
+// file is named once.
+func TestServe_BadConfigMessages(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.hcl")
+	if err := os.WriteFile(bad, []byte("alert_group \"default\" {\n  level = lowish\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.hcl")
+	tests := []struct {
+		config, want string
+	}{
+		{bad, bad + `:2:11: error: Invalid level: level "lowish" is not a level; write urgent, normal or low` + "\n" +
+			"mauve: config has 1 error and 0 warnings (listed above); the station did not start\n"},
+		{missing, "mauve: config " + missing + ": no such file or directory\n"},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runMauve(t, "", nil, "serve", "--config", tc.config, "--db", filepath.Join(dir, "m.db"),
+			"--udp", "127.0.0.1:0", "--http", "127.0.0.1:0")
+		if code != 1 || errOut != tc.want {
+			t.Errorf("serve --config %s: got %d, %q; want 1, %q", tc.config, code, errOut, tc.want)
+		}
+	}
+}
+
+// A bad file on SIGHUP is logged one diagnostic a line, then what was kept.
+func TestServe_ReloadFailureLog(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
+	_, err := policy.ParseFiles([]byte("station {\n  name = 3\n  bogus = 1\n}\n"), "m.hcl", nil, nil)
+	if err == nil {
+		t.Fatal("want diagnostics")
+	}
+	logReloadFailure(log, "m.hcl", fmt.Errorf("reload: keeping the current config: %w", &policy.LoadError{Diagnostics: err}))
+	want := `level=ERROR msg="config not reloaded" diagnostic="m.hcl:3:3: error: Unsupported argument: An argument named \"bogus\" is not expected here."` + "\n" +
+		`level=ERROR msg="config not reloaded: keeping the config in force" config=m.hcl errors=1 warnings=0` + "\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"os"
 )
@@ -13,7 +14,11 @@ import (
 func Load(path string, getenv func(string) string) (*Policy, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("load config %s: %w", path, err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // it would name the file a second time
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	p, diags := ParseFiles(src, path, getenv, os.ReadFile)
 	if diags.HasErrors() {
