@@ -284,3 +284,13 @@ func TestAck_UntilAndEmptyList(t *testing.T) {
 		t.Errorf("--for and --until: got %d, %q", code, errOut)
 	}
 }
+
+// mauve client -h gives --present's real default in one place, not
+// "(not by default with --once or --json) (default true)".
+func TestClient_HelpPresentDefault(t *testing.T) {
+	code, out, _ := runMauve(t, "", nil, "client", "-h")
+	want := "hold my email/SMS/XMPP while this client runs (default true, false with --once or --json)\n"
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("got %d, %q; want it to contain %q", code, out, want)
+	}
+}

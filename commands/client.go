@@ -88,7 +88,9 @@ change (waybar, i3blocks).`,
 	f.StringVar(&o.config, "config", "/etc/mauve/mauve.hcl", "station config naming the unix socket, used when no server is given")
 	f.BoolVar(&o.once, "once", false, "print the current alerts and exit")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per change, for status bars")
-	f.BoolVar(&o.present, "present", true, "hold my email/SMS/XMPP while this client runs (not by default with --once or --json)")
+	f.BoolVar(&o.present, "present", true, "hold my email/SMS/XMPP while this client runs")
+	// Shown as "(default true, false with --once or --json)", not a bare true.
+	f.Lookup("present").DefValue = "true, false with --once or --json"
 	f.BoolVar(&o.desktop, "desktop", true, "show desktop notifications of new alerts (D-Bus)")
 	f.DurationVar(&o.minWait, "retry", time.Second, "first wait before reconnecting; doubles up to 30s")
 	return cmd
