@@ -73,7 +73,7 @@ uses the unix socket of --config (station.listen.socket) and your unix user.
 
 --once prints the current alerts and exits; --json prints one JSON object per
 change (waybar, i3blocks).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("present") {
 				o.present = !o.once && !o.json

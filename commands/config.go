@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/spf13/cobra"
@@ -15,7 +14,8 @@ func newConfigCommand(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Check a config file, or show the configuration in force",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
+		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newConfigCheckCommand(env), newConfigShowCommand(env))
 	return cmd
@@ -63,7 +63,7 @@ func newConfigShowCommand(env *Env) *cobra.Command {
 		Long: `mauve config show prints the configuration a station would run with: that of
 FILE with every default filled in, or with no FILE the embedded defaults that
 'mauve serve' uses without --config. Secrets print as (set) or (unset).`,
-		Args: cobra.MaximumNArgs(1),
+		Args: atMostOneArg("config show", "a config file", "mauve config show /etc/mauve/mauve.hcl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var p *policy.Policy
 			if len(args) == 0 {
@@ -94,19 +94,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// oneArg accepts exactly one argument, and otherwise says what it is for
-// and gives an example, instead of cobra's "accepts 1 arg(s)".
-func oneArg(cmd, what, example string) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		switch len(args) {
-		case 1:
-			return nil
-		case 0:
-			return fmt.Errorf("%s: name %s, as in: %s", cmd, what, example)
-		default:
-			return fmt.Errorf("%s: got %d arguments (%s), want one, %s, as in: %s", cmd, len(args), strings.Join(args, " "), what, example)
-		}
-	}
 }

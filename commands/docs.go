@@ -17,7 +17,7 @@ func newCompletionCommand(env *Env) *cobra.Command {
   mauve completion bash > /etc/bash_completion.d/mauve
   mauve completion zsh > "${fpath[1]}/_mauve"
   mauve completion fish > ~/.config/fish/completions/mauve.fish`,
-		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		Args:      oneOf("completion", "bash", "zsh", "fish"),
 		ValidArgs: []string{"bash", "zsh", "fish"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, out := cmd.Root(), cmd.OutOrStdout()
@@ -41,7 +41,7 @@ func newManCommand(env *Env) *cobra.Command {
 		Long: `Write one man page (section 1) per command into DIR, for example:
 
   mauve man /usr/local/share/man/man1`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("man", "a directory", "mauve man /usr/local/share/man/man1"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -26,7 +26,7 @@ password of a person block:
   person "johnny" {
     password = "$2a$10$..."
   }`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			password, err := readPassword(env.Stdin, cmd.ErrOrStderr())
 			if err != nil {

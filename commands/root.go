@@ -47,6 +47,7 @@ The same binary linked as mauvesend, mauveserver or mauveclient behaves as
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(subcommands(env)...)
 	return root
 }

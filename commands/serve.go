@@ -46,7 +46,7 @@ through the log. Flags override the config file's station block.
 
 SIGTERM or SIGINT commits what was received and exits; SIGHUP reloads the
 config file (a bad file keeps the config in force and logs why).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), opts, env)
 		},

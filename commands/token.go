@@ -17,7 +17,8 @@ func newTokenCommand(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Manage API tokens for scripts and mauve client",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
+		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newTokenCreateCommand(env), newTokenListCommand(env), newTokenRevokeCommand(env))
 	return cmd
@@ -42,7 +43,7 @@ On the station it talks to the unix socket (--config): you get a token for
 yourself (the person whose unix_user is your login); root and the station's
 own user may name any --person. Elsewhere, --server with an existing token
 makes another for the same person.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.dial(env.Getenv)
 			if err != nil {
@@ -70,7 +71,7 @@ func newTokenListCommand(env *Env) *cobra.Command {
 		Long: `mauve token list prints your API tokens: the ID that mauve token revoke
 takes, the label and when it was made. Root and the station's own user,
 on the station's socket, may name any --person.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.dial(env.Getenv)
 			if err != nil {

@@ -11,7 +11,7 @@ func newVersionCommand(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b := env.Build
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "mauve %s\ncommit: %s\nbuilt:  %s\ngo:     %s %s/%s\n",
