@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,7 +88,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, &lockedError{path: path}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	s := &Store{
 		db:       db,
@@ -120,6 +121,19 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// openError says why the database file at path did not open, naming the
+// file once (bbolt's own errors name it again, or say only "invalid").
+func openError(path string, err error) error {
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Errorf("database %s: %w (give --db or station.database a file in a writable directory)", path, pe.Err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
+		return fmt.Errorf("database %s: %w: not a mauve database, or a damaged one (give --db another file)", path, err)
+	}
+	return fmt.Errorf("database %s: %w", path, err)
 }
 
 // migrate creates the buckets and brings the schema up to date, in the
