@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -105,5 +106,39 @@ func TestServe_ReloadFailureLog(t *testing.T) {
 		`level=ERROR msg="config not reloaded: keeping the config in force" config=m.hcl errors=1 warnings=0` + "\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// An address that cannot be bound is named once, with why and where to
+// change it.
+func TestServe_ListenErrorMessages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "m.hcl")
+	if err := os.WriteFile(cfg, []byte("station {\n  name = \"t\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	taken, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	takenTCP, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer takenTCP.Close()
+	udp, http := taken.LocalAddr().String(), takenTCP.Addr().String()
+	tests := []struct {
+		udp, http, want string
+	}{
+		{udp, "127.0.0.1:0", "mauve: listen on UDP " + udp + ": address already in use: another program (another mauve serve?) has it; stop that, or change station.listen.udp or --udp\n"},
+		{"127.0.0.1:0", http, "mauve: listen on HTTP " + http + ": address already in use: another program (another mauve serve?) has it; stop that, or change station.listen.http or --http\n"},
+		{"127.0.0.1", "127.0.0.1:0", "mauve: listen on UDP 127.0.0.1: missing port in address (want host:port, such as 127.0.0.1:1288 or [::]:32741, in station.listen.udp or --udp)\n"},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runMauve(t, "", nil, "serve", "--config", cfg, "--db", filepath.Join(dir, "m.db"), "--udp", tc.udp, "--http", tc.http)
+		if code != 1 || errOut != tc.want {
+			t.Errorf("--udp %s --http %s: got %d, %q; want 1, %q", tc.udp, tc.http, code, errOut, tc.want)
+		}
 	}
 }

@@ -127,14 +127,14 @@ func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error
 	for _, a := range udpAddrs {
 		c, err := net.ListenPacket("udp", a)
 		if err != nil {
-			return nil, fmt.Errorf("listen on UDP %s: %w", a, err)
+			return nil, listenError("UDP", a, "station.listen.udp or --udp", err)
 		}
 		st.udp = append(st.udp, c)
 	}
 	httpAddr := firstNonEmpty(cfg.HTTP, p.Station.ListenHTTP)
 	if httpAddr != "" {
 		if st.http, err = net.Listen("tcp", httpAddr); err != nil {
-			return nil, fmt.Errorf("listen on HTTP %s: %w", httpAddr, err)
+			return nil, listenError("HTTP", httpAddr, "station.listen.http or --http", err)
 		}
 		st.linkToListener(p)
 	}
