@@ -44,7 +44,7 @@ func TestSend_BadCommandLines(t *testing.T) {
 		{"too large", []string{"{DEST}", "-i", "x", "-d", strings.Repeat("d", 70000)}, `~^update is 700[34][0-9] bytes, 45[34][0-9] over the 65507-byte datagram limit \(send fewer alerts or shorter details\)$`},
 		{"missing key file", []string{"{DEST}", "--key-file", "/nonexistent/key", "-i", "x"}, `--key-file: open /nonexistent/key: no such file or directory`},
 		{"no destination anywhere", []string{"-i", "x"}, `no destination given, $MAUVE_DESTINATION is unset and {FILE} does not exist (name a station: host, host:port or [IPv6]:port)`},
-		{"unresolvable", []string{"nowhere.test", "-i", "x"}, `send to nowhere.test: look up nowhere.test: no such host`},
+		{"unresolvable", []string{"nowhere.test", "-i", "x"}, `send to nowhere.test: no such host (looked up SRV _mauvealert._udp.nowhere.test, then its address)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

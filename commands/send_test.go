@@ -306,7 +306,7 @@ func TestSend_SomeDestinationsFail(t *testing.T) {
 		t.Fatalf("exit status 0; want non-zero when a destination fails")
 	}
 	st.receive() // the good one still got it
-	want := "*** Error: sent to 1 of 3 destinations; failed: nowhere.test: look up nowhere.test: no such host; gone.test:9: look up gone.test: no such host\n"
+	want := "*** Error: sent to 1 of 3 destinations; failed: nowhere.test: no such host (looked up SRV _mauvealert._udp.nowhere.test, then its address); gone.test:9: no such host\n"
 	if got := stderr.String(); got != want {
 		t.Errorf("stderr:\ngot  %q\nwant %q", got, want)
 	}

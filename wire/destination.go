@@ -110,10 +110,21 @@ func Resolve(ctx context.Context, r Resolver, d Destination) ([]netip.AddrPort, 
 	}
 	addrs, err := r.LookupNetIP(ctx, "ip", d.Host)
 	if err != nil {
-		return nil, fmt.Errorf("look up %s: %w", d.Host, unwrapDNS(err))
+		return nil, &lookupError{host: d.Host, srv: d.Port == 0, err: unwrapDNS(err)}
 	}
 	return withPort(nil, addrs, portOr(d.Port)), nil
 }
+
+// lookupError is a destination host with no address; srv says its SRV
+// record was looked for first.
+type lookupError struct {
+	host string
+	srv  bool
+	err  error
+}
+
+func (e *lookupError) Error() string { return "look up " + e.host + ": " + e.err.Error() }
+func (e *lookupError) Unwrap() error { return e.err }
 
 func resolveSRV(ctx context.Context, r Resolver, host string, srvs []*net.SRV) ([]netip.AddrPort, error) {
 	var out []netip.AddrPort

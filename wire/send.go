@@ -30,7 +30,18 @@ type DestinationError struct {
 	Err         error
 }
 
-func (e DestinationError) Error() string { return e.Destination + ": " + e.Err.Error() }
+func (e DestinationError) Error() string {
+	// The destination names the host already: say only what the look-up
+	// found, and where it looked.
+	var le *lookupError
+	if errors.As(e.Err, &le) && (e.Destination == le.host || strings.HasPrefix(e.Destination, le.host+":")) {
+		if le.srv {
+			return fmt.Sprintf("%s: %v (looked up SRV _mauvealert._udp.%s, then its address)", e.Destination, le.err, le.host)
+		}
+		return e.Destination + ": " + le.err.Error()
+	}
+	return e.Destination + ": " + e.Err.Error()
+}
 
 // SendError is returned by Send when some destinations failed; the others
 // were sent the update.
