@@ -69,11 +69,11 @@ func durationError(s string) error {
 	if len(fields) == 2 {
 		if _, err := strconv.ParseUint(fields[0], 10, 63); err == nil {
 			if u, ok := unitWords[fields[1]]; ok {
-				return fmt.Errorf("duration %q is not valid: write %q (a number and one of the units s, m, h, d, w, with no space)", s, fields[0]+u)
+				return fmt.Errorf("%q is not a duration: write %q (a number and one of the units s, m, h, d, w, with no space)", s, fields[0]+u)
 			}
 		}
 	}
-	return fmt.Errorf("duration %q is not valid: write a number and a unit with no space, like \"15m\", \"2d\" or \"1h30m\" (units s, m, h, d, w)", s)
+	return fmt.Errorf("%q is not a duration: write a number and a unit with no space, like \"15m\", \"2d\" or \"1h30m\" (units s, m, h, d, w)", s)
 }
 
 // FormatDuration writes d the way a policy file would ("1h30m", "2d").

@@ -44,5 +44,5 @@ alert_group "default" {
 	fmt.Println(policy.FormatDiagnostics(diags))
 	// Output:
 	// mauve.hcl:3:10: error: Unknown person or list: notify "johnny" names no person and no people list; define person "johnny" or people "johnny".
-	// mauve.hcl:3:29: error: Invalid duration: every: duration "15 minutes" is not valid: write "15m" (a number and one of the units s, m, h, d, w, with no space)
+	// mauve.hcl:3:29: error: Invalid duration: every: "15 minutes" is not a duration: write "15m" (a number and one of the units s, m, h, d, w, with no space)
 }
