@@ -192,6 +192,8 @@ func eachAlert(ctx context.Context, o *stationOptions, args []string, out io.Wri
 			if ue.Status == 404 {
 				// The station's message names the alert again.
 				fmt.Fprintf(out, "%s: no such alert (mauve ack --list shows them)\n", k)
+			} else if strings.Contains(err.Error(), k.String()) {
+				fmt.Fprintln(out, err) // it names the alert already
 			} else {
 				fmt.Fprintf(out, "%s: %v\n", k, err)
 			}

@@ -173,9 +173,9 @@ func TestAck_Socket(t *testing.T) {
 	if got := st.state(t, "core-router", "bgp").State; got != store.StateCleared {
 		t.Errorf("got state %s, want cleared", got)
 	}
-	code, _, errOut = runMauve(t, "", nil, "ack", "core-router/bgp", "--config", st.config)
-	if code != 1 {
-		t.Errorf("ack cleared: got %d, %q; want exit 1", code, errOut)
+	code, out, errOut = runMauve(t, "", nil, "ack", "core-router/bgp", "--config", st.config)
+	if want := "cannot acknowledge core-router/bgp: it is cleared\n"; code != 1 || out != want {
+		t.Errorf("ack cleared: got %d, %q, %q; want exit 1 and %q (the alert named once)", code, out, errOut, want)
 	}
 }
 
