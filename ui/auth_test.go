@@ -171,7 +171,12 @@ func TestOneTimeLogin(t *testing.T) {
 	if got := me.json(t)["person"]; got != "johnny" {
 		t.Errorf("got person %v, want johnny", got)
 	}
-	wantStatus(t, s.do(t, "GET", path, "", noAuth), http.StatusUnauthorized)
+	again := s.do(t, "GET", path, "", noAuth)
+	wantStatus(t, again, http.StatusUnauthorized)
+	// The person on the embedded defaults has no password: say how to get a new link.
+	if want := "or has expired: log in with your name and password (a station on its embedded defaults prints a new link each time mauve serve starts)"; !strings.Contains(again.body, want) {
+		t.Errorf("second use: got body %q, want it to contain %q", again.body, want)
+	}
 
 	two := newStation(t)
 	if _, err := two.server.OneTimeLoginURL(two.http.URL); err == nil {

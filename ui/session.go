@@ -62,7 +62,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLoginOnce(w http.ResponseWriter, r *http.Request) {
 	name, ok := s.once.take(r.URL.Query().Get("token"), s.now())
 	if !ok {
-		s.renderLogin(w, r, loginView{Next: "/", Error: "that one-time login link was already used or has expired: log in with your name and password"}, http.StatusUnauthorized)
+		s.renderLogin(w, r, loginView{Next: "/", Error: "that one-time login link was already used or has expired: log in with your name and password (a station on its embedded defaults prints a new link each time mauve serve starts)"}, http.StatusUnauthorized)
 		return
 	}
 	if _, ok := s.policy().People[name]; !ok {
