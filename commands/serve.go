@@ -110,9 +110,9 @@ loop:
 		select {
 		case <-hup:
 			if err := st.reload(); err != nil {
-				logReloadFailure(log, opts.config, err)
+				logReloadFailure(log, configName(opts.config), err)
 			} else {
-				log.Info("config reloaded", "config", opts.config)
+				log.Info("config reloaded", "config", configName(opts.config))
 			}
 		case runErr = <-stopped:
 			break loop
@@ -157,3 +157,6 @@ func logReloadFailure(log *slog.Logger, config string, err error) {
 	errs, warns := policy.Counts(le.Diagnostics)
 	log.Error("config not reloaded: keeping the config in force", "config", config, "errors", errs, "warnings", warns)
 }
+
+// configName is how logs name the config: its file, or the embedded defaults.
+func configName(path string) string { return firstNonEmpty(path, "(embedded defaults)") }

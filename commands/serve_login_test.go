@@ -142,3 +142,12 @@ func TestServe_ListenErrorMessages(t *testing.T) {
 		}
 	}
 }
+
+// Logs name the embedded defaults as such, never as config="".
+func TestServe_ConfigName(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{{"", "(embedded defaults)"}, {"/etc/mauve/mauve.hcl", "/etc/mauve/mauve.hcl"}} {
+		if got := configName(tc.path); got != tc.want {
+			t.Errorf("configName(%q): got %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}

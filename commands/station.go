@@ -215,7 +215,7 @@ func (st *station) run(ctx context.Context) error {
 		st.start(ctx, "heartbeat", beat.Run)
 	}
 	st.log.Info("station started", "name", p.Station.Name, "db", st.store.Path(),
-		"udp", addrs(st.udp), "http", addrOf(st.http), "config", firstNonEmpty(p.Filename, "(embedded defaults)"))
+		"udp", addrs(st.udp), "http", addrOf(st.http), "config", configName(p.Filename))
 	return nil
 }
 
