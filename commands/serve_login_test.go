@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -148,6 +149,27 @@ func TestServe_ConfigName(t *testing.T) {
 	for _, tc := range []struct{ path, want string }{{"", "(embedded defaults)"}, {"/etc/mauve/mauve.hcl", "/etc/mauve/mauve.hcl"}} {
 		if got := configName(tc.path); got != tc.want {
 			t.Errorf("configName(%q): got %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}
+
+// SIGTERM stops every part; none of them is then reported as having
+// "returned without being asked to" (that was a race in wait).
+func TestStation_WaitAfterStopIsClean(t *testing.T) {
+	for range 200 {
+		ctx, cancel := context.WithCancel(context.Background())
+		st := &station{}
+		for _, name := range []string{"scheduler", "ingest", "notify", "udp", "http"} {
+			st.start(ctx, name, func(ctx context.Context) error { <-ctx.Done(); return nil })
+		}
+		done := make(chan error, 1)
+		go func() { done <- st.wait(ctx) }()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("got %v, want nil after a requested stop", err)
+		}
+		for _, pt := range st.parts {
+			<-pt.done
 		}
 	}
 }

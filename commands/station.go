@@ -271,6 +271,9 @@ func (st *station) wait(ctx context.Context) error {
 			select {
 			case err := <-pt.done:
 				pt.done <- err // keep it for close
+				if ctx.Err() != nil {
+					return // asked to stop: the part stopped because of that
+				}
 				once.Do(func() { stopped <- fmt.Errorf("%s stopped: %w", pt.name, orStopped(err)) })
 			case <-ctx.Done():
 			}
