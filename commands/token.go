@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -50,8 +51,13 @@ makes another for the same person.`,
 				return err
 			}
 			tok, err := c.CreateToken(cmd.Context(), o.person, o.name)
+			if ue := (*ui.Error)(nil); o.person == "" && errors.As(err, &ue) && ue.Status == 400 && strings.HasPrefix(ue.Message, "person: missing") {
+				// Root or the station's user, who is no person: the API's
+				// "person: missing" means the flag here.
+				return errors.New("token create: you are not a person of this station: give --person NAME for whom the token acts")
+			}
 			if err != nil {
-				return err
+				return fmt.Errorf("token create: %w", err)
 			}
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), tok)
 			return err

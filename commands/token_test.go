@@ -47,3 +47,17 @@ func TestToken_ListRevoke(t *testing.T) {
 		t.Errorf("revoke with no ID: got %d, %q; want an error", code, errOut)
 	}
 }
+
+// Root or the station's user, who is no person, is told to name --person
+// (not the API's "person: missing").
+func TestToken_CreateNotAPerson(t *testing.T) {
+	st := startAckStation(t, "not-"+currentUser(t))
+	code, out, errOut := runMauve(t, "", nil, "token", "create", "--config", st.config)
+	if want := "mauve: token create: you are not a person of this station: give --person NAME for whom the token acts\n"; code != 1 || errOut != want {
+		t.Errorf("got %d, %q, %q; want 1, %q", code, out, errOut, want)
+	}
+	code, out, errOut = runMauve(t, "", nil, "token", "create", "--config", st.config, "--person", "nobody")
+	if want := "mauve: token create: person: no person \"nobody\" in the configuration\n"; code != 1 || errOut != want {
+		t.Errorf("got %d, %q, %q; want 1, %q", code, out, errOut, want)
+	}
+}
