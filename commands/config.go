@@ -78,7 +78,8 @@ FILE with every default filled in, or with no FILE the embedded defaults that
 					var le *policy.LoadError
 					if errors.As(err, &le) {
 						fmt.Fprintln(cmd.ErrOrStderr(), policy.FormatDiagnostics(le.Diagnostics))
-						return &ExitError{Code: 1}
+						errs, warns := policy.Counts(le.Diagnostics)
+						return &ExitError{Code: 1, Err: fmt.Errorf("%s: %s, %s", args[0], plural(errs, "error"), plural(warns, "warning"))}
 					}
 					return err
 				}

@@ -50,7 +50,8 @@ alert_group "default" {
 		{name: "show a file", args: []string{"config", "show", ref}, code: 0, outContain: "alert_group \"core-routers\" {\n  level = urgent\n"},
 		{name: "show a bad file", args: []string{"config", "show", bad}, code: 1,
 			err: bad + `:6:10: error: Unknown person or list: notify "jonny" names no person and no people list; define person "jonny" or people "jonny". Did you mean "johnny"?` + "\n" +
-				bad + `:7:13: error: Invalid duration: every: "15 minutes" is not a duration: write "15m" (a number and one of the units s, m, h, d, w, with no space)` + "\n"},
+				bad + `:7:13: error: Invalid duration: every: "15 minutes" is not a duration: write "15m" (a number and one of the units s, m, h, d, w, with no space)` + "\n" +
+				"mauve: " + bad + ": 2 errors, 0 warnings\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
