@@ -96,7 +96,7 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 	defer signal.Stop(hup)
 	st, err := startStation(ctx, cfg)
 	if err != nil {
-		return startFailure(env.Stderr, err)
+		return startFailure(env.Stderr, opts.config, err)
 	}
 	if opts.ready != nil {
 		opts.ready(st)
@@ -131,7 +131,7 @@ loop:
 // startFailure reports a station that did not start. A bad config file has
 // its diagnostics printed one per line, as mauve config check does, then a
 // count; any other error is returned as it is.
-func startFailure(stderr io.Writer, err error) error {
+func startFailure(stderr io.Writer, config string, err error) error {
 	var le *policy.LoadError
 	if !errors.As(err, &le) {
 		return err
@@ -140,7 +140,7 @@ func startFailure(stderr io.Writer, err error) error {
 		fmt.Fprintln(stderr, policy.FormatDiagnostic(d))
 	}
 	errs, warns := policy.Counts(le.Diagnostics)
-	return fmt.Errorf("config has %s and %s (listed above); the station did not start", plural(errs, "error"), plural(warns, "warning"))
+	return fmt.Errorf("%s: %s, %s; the station did not start", config, plural(errs, "error"), plural(warns, "warning"))
 }
 
 // logReloadFailure logs a reload that kept the config in force, with each

@@ -77,7 +77,7 @@ func TestServe_BadConfigMessages(t *testing.T) {
 		config, want string
 	}{
 		{bad, bad + `:2:11: error: Invalid level: level "lowish" is not a level; write urgent, normal or low` + "\n" +
-			"mauve: config has 1 error and 0 warnings (listed above); the station did not start\n"},
+			"mauve: " + bad + ": 1 error, 0 warnings; the station did not start\n"},
 		{missing, "mauve: config " + missing + ": no such file or directory\n"},
 	}
 	for _, tc := range tests {
