@@ -304,14 +304,29 @@ func (c *Client) transportError(err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	// "dial unix /run/mauve/mauve.sock: connect:" would name the address
+	// a second time: keep the system's reason alone.
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		err = oe.Err
+		var se *os.SyscallError
+		if errors.As(err, &se) {
+			err = se.Err
+		}
+	}
 	if c.socket != "" {
 		switch {
 		case errors.Is(err, os.ErrPermission):
 			return fmt.Errorf("station socket %s: permission denied: your unix user must be in the socket's group (the group mauve serve runs as)", c.socket)
-		case errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED):
-			return fmt.Errorf("station socket %s: %w (is mauve serve running on this host?)", c.socket, err)
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("station socket %s does not exist (is mauve serve running on this host, with this station.listen.socket?)", c.socket)
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return fmt.Errorf("station socket %s: nobody answers (is mauve serve running on this host?)", c.socket)
 		}
 		return fmt.Errorf("station socket %s: %w", c.socket, err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("station %s: connection refused (is mauve serve running there, and is the URL right?)", c.base.Redacted())
 	}
 	return fmt.Errorf("station %s: %w", c.base.Redacted(), err)
 }

@@ -123,10 +123,37 @@ func TestListenSocket(t *testing.T) {
 // TestSocket_NotRunning: with no station on the socket, the client says
 // so.
 func TestSocket_NotRunning(t *testing.T) {
-	c := ui.NewSocketClient(filepath.Join(t.TempDir(), "mauve.sock"))
+	sock := filepath.Join(t.TempDir(), "mauve.sock")
+	c := ui.NewSocketClient(sock)
 	_, err := c.Me(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "is mauve serve running") {
-		t.Errorf("got %v, want a hint that mauve serve is not running", err)
+	if want := "station socket " + sock + " does not exist (is mauve serve running on this host, with this station.listen.socket?)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	// A socket file nobody answers on (a station that was killed).
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close()
+	_, err = c.Me(context.Background())
+	if want := "station socket " + sock + ": nobody answers (is mauve serve running on this host?)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	// A URL nobody listens on.
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + dead.Addr().String()
+	dead.Close()
+	rc, err := ui.NewClient(base, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rc.Me(context.Background())
+	if want := "station " + base + ": connection refused (is mauve serve running there, and is the URL right?)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
 	}
 }
 
