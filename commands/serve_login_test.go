@@ -173,3 +173,17 @@ func TestStation_WaitAfterStopIsClean(t *testing.T) {
 		}
 	}
 }
+
+// Config warnings are logged as mauve config check prints them
+// (file:line:col: warning: ...), not in hcl's "file:40,13-37: ..." form.
+func TestServe_WarningsLikeConfigCheck(t *testing.T) {
+	p, diags := policy.ParseFiles([]byte("sender_key \"r\" {\n  sources = [\"a\"]\n  secret  = env(\"MAUVE_NOPE\")\n}\n"), "m.hcl", func(string) string { return "" }, nil)
+	if diags.HasErrors() {
+		t.Fatal(policy.FormatDiagnostics(diags))
+	}
+	got := policyWarnings(p)
+	want := `m.hcl:3:13: warning: Environment variable not set: MAUVE_NOPE is unset or empty, so secret is empty; set it in the environment mauve serve runs in`
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got %q, want [%q]", got, want)
+	}
+}

@@ -358,7 +358,7 @@ func (st *station) reload() error {
 func policyWarnings(p *policy.Policy) []string {
 	var out []string
 	for _, w := range p.Warnings {
-		out = append(out, fmt.Sprint(w))
+		out = append(out, policy.FormatDiagnostic(w))
 	}
 	return out
 }

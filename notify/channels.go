@@ -51,31 +51,31 @@ func newChannel(ref string, p *policy.Policy, logger *slog.Logger) (Channel, err
 	case "email":
 		ch, err := NewEmail(p.Email, EmailOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("channel %q: %w", ref, err)
+			return nil, err // it names its channel
 		}
 		return ch, nil
 	case "sms":
 		ch, err := NewSMS(p.SMS[name], nil, logger)
 		if err != nil {
-			return nil, fmt.Errorf("channel %q: %w", ref, err)
+			return nil, err // it names its channel
 		}
 		return ch, nil
 	case "webhook":
 		ch, err := NewWebhook(p.Webhooks[name], p.Station.URL, nil, logger)
 		if err != nil {
-			return nil, fmt.Errorf("channel %q: %w", ref, err)
+			return nil, err // it names its channel
 		}
 		return ch, nil
 	case "exec":
 		ch, err := NewExec(p.Execs[name], p.Station.URL, logger)
 		if err != nil {
-			return nil, fmt.Errorf("channel %q: %w", ref, err)
+			return nil, err // it names its channel
 		}
 		return ch, nil
 	case "xmpp":
 		ch, err := NewXMPP(p.XMPP, XMPPOptions{Logger: logger})
 		if err != nil {
-			return nil, fmt.Errorf("channel %q: %w", ref, err)
+			return nil, err // it names its channel
 		}
 		ch.Start() // stopped by CloseChannels
 		return ch, nil
