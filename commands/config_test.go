@@ -22,6 +22,10 @@ alert_group "default" {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	binary := filepath.Join(dir, "mauve")
+	if err := os.WriteFile(binary, []byte("\x7fELF\x02\x01\x01\x00\x00{{{\xff\xfe"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	ref := "../policy/testdata/good/reference.hcl"
 	tests := []struct {
 		name       string
@@ -42,6 +46,9 @@ alert_group "default" {
 			err: "mauve: " + bad + ": 2 errors, 0 warnings\n"},
 		{name: "missing file", args: []string{"config", "check", filepath.Join(dir, "none.hcl")}, code: 1,
 			err: "mauve: config check: open " + filepath.Join(dir, "none.hcl") + ": no such file or directory\n"},
+		{name: "a binary, one line not millions", args: []string{"config", "check", binary}, code: 1,
+			out: binary + ":1:1: error: Not a config file: " + binary + " is binary, not UTF-8 text; name the HCL config file, such as /etc/mauve/mauve.hcl\n",
+			err: "mauve: " + binary + ": 1 error, 0 warnings\n"},
 		{name: "no file", args: []string{"config", "check"}, code: 1,
 			err: "mauve: config check: name a config file, as in: mauve config check /etc/mauve/mauve.hcl\n"},
 		{name: "two files", args: []string{"config", "check", "a.hcl", "b.hcl"}, code: 1,

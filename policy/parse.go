@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -71,6 +73,12 @@ func ParseFiles(src []byte, filename string, getenv func(string) string, readFil
 	l.p.includesFuncs = l.p.newIncludesFuncs()
 	l.ctx = &hcl.EvalContext{Functions: map[string]function.Function{"env": l.envFunc()}}
 
+	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
+		// hclsyntax would report every byte it cannot read: millions of lines.
+		start := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+		return nil, hcl.Diagnostics{errorAt(start, "Not a config file",
+			"%s is binary, not UTF-8 text; name the HCL config file, such as /etc/mauve/mauve.hcl", filename)}
+	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
