@@ -49,7 +49,7 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 		return minTime(until, limit), nil
 	}
 	if d <= 0 {
-		return time.Time{}, fmt.Errorf("acknowledge for %q: the time must be longer than zero", spec)
+		return time.Time{}, fmt.Errorf("%q: an acknowledgement must last longer than zero", spec)
 	}
 	var until time.Time
 	switch mode {
@@ -142,7 +142,7 @@ func (p *Policy) parseTime(s string, now time.Time) (time.Time, error) {
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("acknowledge for %q: write a duration like \"2h\", a time of day like \"14:00\", or a date and time like \"2026-12-24 09:00\"", s)
+	return time.Time{}, fmt.Errorf("%q is neither a duration nor a time: write a duration like \"2h\", a time of day like \"14:00\", or a date and time like \"2026-12-24 09:00\"", s)
 }
 
 func minTime(a, b time.Time) time.Time {

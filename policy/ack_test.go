@@ -54,9 +54,9 @@ alert_group "default" {
 		{"capped at max_acknowledgement (188h)", p, other, "30d", "", fri, fri.Add(188 * time.Hour), ""},
 		{"capped at the reference's 2d", ref, other, "2h", policy.CountWorking, fri, fri.Add(48 * time.Hour), ""},
 		{"past", p, other, "2026-11-27 16:00", "", fri, time.Time{}, "not in the future"},
-		{"nonsense", p, other, "soon", "", fri, time.Time{}, "write a duration"},
+		{"nonsense, in words that suit --for and --until alike", p, other, "soon", "", fri, time.Time{}, `"soon" is neither a duration nor a time: write a duration like "2h", a time of day like "14:00", or a date and time like "2026-12-24 09:00"`},
 		{"bad mode", p, other, "2h", "fortnightly", fri, time.Time{}, "unknown way of counting"},
-		{"zero", p, other, "0", "", fri, time.Time{}, "longer than zero"},
+		{"zero", p, other, "0", "", fri, time.Time{}, `"0": an acknowledgement must last longer than zero`},
 	} {
 		got, err := c.p.AcknowledgeUntil(c.a, c.spec, c.mode, c.now)
 		if c.err != "" {
