@@ -27,13 +27,23 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	if cmd.HasSubCommands() {
+		prefix := name(cmd) + ": " // Main's "mauve: " names the root already
+		if !cmd.HasParent() {
+			prefix = ""
+		}
+		if cmd.SuggestionsMinimumDistance <= 0 {
+			cmd.SuggestionsMinimumDistance = 2 // cobra's default, set only on the root
+		}
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("%sno command %q; did you mean %s?", prefix, args[0], orWords(s))
+		}
 		var subs []string
 		for _, c := range cmd.Commands() {
 			if c.IsAvailableCommand() {
 				subs = append(subs, c.Name())
 			}
 		}
-		return fmt.Errorf("%s: no command %q (want %s)", name(cmd), args[0], orWords(subs))
+		return fmt.Errorf("%sno command %q (want %s)", prefix, args[0], orWords(subs))
 	}
 	return fmt.Errorf("%s takes no arguments, got %q (see %s -h)", name(cmd), strings.Join(args, " "), cmd.CommandPath())
 }

@@ -48,6 +48,7 @@ The same binary linked as mauvesend, mauveserver or mauveclient behaves as
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(flagError)
+	root.Args, root.RunE = noArgs, groupHelp
 	root.AddCommand(subcommands(env)...)
 	return root
 }

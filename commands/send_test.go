@@ -342,7 +342,7 @@ func TestMain_UnknownCommand(t *testing.T) {
 	if code := run(env, "mauve", "frobnicate"); code == 0 {
 		t.Errorf("exit status 0 for an unknown command")
 	}
-	if got := stderr.String(); !strings.HasPrefix(got, `mauve: unknown command "frobnicate"`) || strings.Count(got, "\n") != 1 {
+	if got := stderr.String(); !strings.HasPrefix(got, `mauve: no command "frobnicate" (want ack, `) || strings.Count(got, "\n") != 1 {
 		t.Errorf("stderr %q; want one line naming the command", got)
 	}
 }
