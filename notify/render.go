@@ -46,6 +46,9 @@ func (r *Renderer) Render(p *policy.Policy, n store.Notification, baseURL, note 
 	line := head + ": " + subj
 	if summary != "" {
 		line += ": " + summary
+	} else {
+		// No summary: the id says which alert, where "vm -- vm" would not.
+		line += ": " + singleLine(a.ID, subjectLimit)
 	}
 	line += " -- " + singleLine(a.Source, subjectLimit)
 	m.Subject = strings.TrimSpace(subjectPrefix(p) + " " + line)
