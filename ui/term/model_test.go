@@ -201,7 +201,7 @@ func TestModel_Open(t *testing.T) {
 
 func TestModel_Banners(t *testing.T) {
 	m := drive(t, start(t, &actionLog{}), term.ConnMsg{Err: errors.New("connection refused"), RetryIn: 4 * time.Second})
-	if got := m.View(); !strings.Contains(got, "DISCONNECTED: connection refused (retrying in 4s)") {
+	if got := m.View(); !strings.Contains(got, "DISCONNECTED (retrying in 4s): connection refused") {
 		t.Errorf("no disconnection banner:\n%s", got)
 	}
 	m = drive(t, m, tea.WindowSizeMsg{Width: 30, Height: 5})

@@ -34,10 +34,13 @@ func (m Model) View() string {
 	}
 	if !m.conn.Connected {
 		if m.conn.Err != nil {
-			msg := fmt.Sprintf("!! DISCONNECTED: %v", m.conn.Err)
+			// The retry comes first: a long error is cut at the screen's
+			// edge, and when it comes back matters more than why it went.
+			msg := "!! DISCONNECTED"
 			if m.conn.RetryIn > 0 {
 				msg += fmt.Sprintf(" (retrying in %s)", m.conn.RetryIn.Round(time.Second))
 			}
+			msg += fmt.Sprintf(": %v", m.conn.Err)
 			head = append(head, msg, "!! the alerts below may be out of date")
 		} else {
 			head = append(head, "connecting…")
