@@ -75,7 +75,7 @@ func NewListener(conns []net.PacketConn, h Handler, opts ListenerOptions) *Liste
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Listener{
+	l := &Listener{
 		conns:   conns,
 		handler: h,
 		opts:    opts,
@@ -83,6 +83,11 @@ func NewListener(conns []net.PacketConn, h Handler, opts ListenerOptions) *Liste
 		dedup:   newDedup(opts.DuplicateWindow, dedupCapacity),
 		bufs:    make([]atomic.Int64, len(conns)),
 	}
+	// Size the buffers now, not when Run starts: datagrams may arrive as
+	// soon as the station says it is up, and a burst into the kernel's
+	// default buffer (about 200 small datagrams) would be cut short.
+	l.setReadBuffers()
+	return l
 }
 
 // Run reads until ctx is done, then returns nil; it returns an error early
@@ -93,7 +98,6 @@ func (l *Listener) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	l.setReadBuffers()
 	// Unblock every pending read once ctx is done.
 	stop := context.AfterFunc(ctx, func() {
 		for _, c := range l.conns {
