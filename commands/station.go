@@ -60,6 +60,9 @@ type part struct {
 	name   string
 	cancel context.CancelFunc
 	done   chan error
+	// asked is set, before done receives, when the part returned after
+	// its context ended: it stopped because it was told to.
+	asked atomic.Bool
 }
 
 // loadPolicy loads the config file, or builds the embedded defaults.
@@ -257,7 +260,11 @@ func (st *station) start(ctx context.Context, name string, fn func(context.Conte
 	ctx, cancel := context.WithCancel(ctx)
 	pt := &part{name: name, cancel: cancel, done: make(chan error, 1)}
 	st.parts = append(st.parts, pt)
-	go func() { pt.done <- fn(ctx) }()
+	go func() {
+		err := fn(ctx)
+		pt.asked.Store(ctx.Err() != nil)
+		pt.done <- err
+	}()
 }
 
 // wait returns when any part stops by itself, with its error.
@@ -271,8 +278,11 @@ func (st *station) wait(ctx context.Context) error {
 			select {
 			case err := <-pt.done:
 				pt.done <- err // keep it for close
-				if ctx.Err() != nil {
-					return // asked to stop: the part stopped because of that
+				// A stop that was asked for is no failure. The part's own
+				// context says so reliably; wait's ctx may not have heard
+				// of the cancellation yet when the part has.
+				if pt.asked.Load() || ctx.Err() != nil {
+					return
 				}
 				once.Do(func() { stopped <- fmt.Errorf("%s stopped: %w", pt.name, orStopped(err)) })
 			case <-ctx.Done():
