@@ -73,25 +73,14 @@ func SanitizeDetail(s string) string {
 	b.Grow(len(s) + len(s)/8)
 	z := xhtml.NewTokenizer(strings.NewReader(s))
 	var open []string // allowed elements opened and not yet closed
-	skip := ""        // element whose content is being dropped
-	depth := 0        // nesting of skip inside itself
+	var drop dropping
 	for {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken {
 			break // io.EOF: the input is read to the end
 		}
 		tok := z.Token()
-		if skip != "" {
-			switch {
-			case tok.Data != skip:
-			case tt == xhtml.StartTagToken:
-				depth++
-			case tt == xhtml.EndTagToken:
-				depth--
-				if depth == 0 {
-					skip = ""
-				}
-			}
+		if drop.inside(tt, tok.Data) {
 			continue
 		}
 		switch tt {
@@ -100,7 +89,7 @@ func SanitizeDetail(s string) string {
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			if d, ok := dropElems[tok.Data]; ok {
 				if tt == xhtml.StartTagToken || d.rawText {
-					skip, depth = tok.Data, 1
+					drop.start(tok.Data)
 				}
 				continue
 			}
@@ -160,7 +149,7 @@ func DetailText(s string) string {
 func text(s string, lines bool) string {
 	var b strings.Builder
 	z := xhtml.NewTokenizer(strings.NewReader(s))
-	skip, depth := "", 0
+	var drop dropping
 	for {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken {
@@ -170,17 +159,7 @@ func text(s string, lines bool) string {
 		if tt != xhtml.TextToken {
 			name, _ = z.TagName()
 		}
-		if skip != "" {
-			switch {
-			case string(name) != skip:
-			case tt == xhtml.StartTagToken:
-				depth++
-			case tt == xhtml.EndTagToken:
-				depth--
-				if depth == 0 {
-					skip = ""
-				}
-			}
+		if drop.inside(tt, string(name)) {
 			continue
 		}
 		switch tt {
@@ -188,7 +167,7 @@ func text(s string, lines bool) string {
 			b.Write(z.Text()) // Text decodes entities
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			if d, ok := dropElems[string(name)]; ok && (tt == xhtml.StartTagToken || d.rawText) {
-				skip, depth = string(name), 1
+				drop.start(string(name))
 			} else if lines && string(name) == "br" {
 				b.WriteByte('\n')
 			}
@@ -302,4 +281,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// dropping follows an element being dropped with its content (a script,
+// a style, ...) through the tokens inside it, nested copies included.
+type dropping struct {
+	name  string // "" when nothing is being dropped
+	depth int    // nesting of name inside itself
+}
+
+func (d *dropping) start(name string) { d.name, d.depth = name, 1 }
+
+// inside reports whether the token (of type tt, element name) falls within
+// the element being dropped, and notes the end of that element.
+func (d *dropping) inside(tt xhtml.TokenType, name string) bool {
+	if d.name == "" {
+		return false
+	}
+	switch {
+	case name != d.name:
+	case tt == xhtml.StartTagToken:
+		d.depth++
+	case tt == xhtml.EndTagToken:
+		if d.depth--; d.depth == 0 {
+			d.name = ""
+		}
+	}
+	return true
 }
