@@ -2,7 +2,6 @@ package commands
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime"
 	"net"
@@ -181,44 +180,13 @@ func (c *e2eClock) Advance(d time.Duration) {
 // it works for tests and benchmarks alike.
 func startE2EStation(tb testing.TB, hcl string, now func() time.Time, tune ...func(*serveOptions)) *runningStation {
 	tb.Helper()
-	dir := tb.TempDir()
-	cfg := filepath.Join(dir, "mauve.hcl")
+	cfg := filepath.Join(tb.TempDir(), "mauve.hcl")
 	if err := os.WriteFile(cfg, []byte(hcl), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	opts := &serveOptions{config: cfg, db: filepath.Join(dir, "mauve.db"), udp: []string{"127.0.0.1:0"}, http: "127.0.0.1:0"}
+	opts := &serveOptions{config: cfg}
 	for _, f := range tune {
 		f(opts)
 	}
-	logs := &lockedBuffer{}
-	env := &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" },
-		Hostname: func() (string, error) { return "station.test", nil }, Now: now}
-	ready := make(chan *station, 1)
-	opts.ready = func(st *station) { ready <- st }
-	ctx, cancel := context.WithCancel(context.Background())
-	rs := &runningStation{log: logs, cancel: cancel, done: make(chan error, 1)}
-	go func() { rs.done <- runServe(ctx, opts, env) }()
-	select {
-	case rs.st = <-ready:
-	case err := <-rs.done:
-		cancel()
-		tb.Fatalf("serve did not start: %v\n%s", err, logs)
-	case <-time.After(10 * time.Second):
-		cancel()
-		tb.Fatalf("serve did not start in 10s\n%s", logs)
-	}
-	rs.udp = rs.st.udp[0].LocalAddr().String()
-	rs.http = rs.st.http.Addr().String()
-	tb.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-rs.done:
-			if err != nil {
-				tb.Errorf("serve: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			tb.Errorf("serve did not stop in 15s")
-		}
-	})
-	return rs
+	return runTestServe(tb, opts, now)
 }

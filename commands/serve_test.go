@@ -52,8 +52,23 @@ type runningStation struct {
 
 func startTestStation(t *testing.T, opts *serveOptions) *runningStation {
 	t.Helper()
+	rs := runTestServe(t, opts, time.Now)
+	tok, err := rs.st.store.CreateToken("local", "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.token = tok
+	return rs
+}
+
+// runTestServe runs runServe (what `mauve serve` runs) in this process with
+// opts, on loopback ports and a database in a temporary directory unless
+// opts name others, with the given clock; it returns once the station is
+// up and stops it when the test ends.
+func runTestServe(tb testing.TB, opts *serveOptions, now func() time.Time) *runningStation {
+	tb.Helper()
 	if opts.db == "" {
-		opts.db = filepath.Join(t.TempDir(), "mauve.db")
+		opts.db = filepath.Join(tb.TempDir(), "mauve.db")
 	}
 	if opts.udp == nil {
 		opts.udp = []string{"127.0.0.1:0"}
@@ -63,7 +78,7 @@ func startTestStation(t *testing.T, opts *serveOptions) *runningStation {
 	}
 	logs := &lockedBuffer{}
 	env := &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" },
-		Hostname: func() (string, error) { return "station.test", nil }, Now: time.Now}
+		Hostname: func() (string, error) { return "station.test", nil }, Now: now}
 	ready := make(chan *station, 1)
 	opts.ready = func(st *station) { ready <- st }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -73,24 +88,19 @@ func startTestStation(t *testing.T, opts *serveOptions) *runningStation {
 	case rs.st = <-ready:
 	case err := <-rs.done:
 		cancel()
-		t.Fatalf("serve did not start: %v\n%s", err, logs)
+		tb.Fatalf("serve did not start: %v\n%s", err, logs)
 	case <-time.After(10 * time.Second):
 		cancel()
-		t.Fatalf("serve did not start in 10s\n%s", logs)
+		tb.Fatalf("serve did not start in 10s\n%s", logs)
 	}
 	rs.udp = rs.st.udp[0].LocalAddr().String()
 	rs.http = rs.st.http.Addr().String()
-	tok, err := rs.st.store.CreateToken("local", "test", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs.token = tok
-	t.Cleanup(func() { rs.stop(t) })
+	tb.Cleanup(func() { rs.stop(tb) })
 	return rs
 }
 
 // stop shuts the station down as SIGTERM would; it must exit cleanly.
-func (rs *runningStation) stop(t *testing.T) {
+func (rs *runningStation) stop(t testing.TB) {
 	t.Helper()
 	if rs.cancel == nil {
 		return
