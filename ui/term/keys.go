@@ -48,27 +48,11 @@ func (m Model) listKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.filter = ""
 		m.setAlerts(m.alerts)
 	case "a":
-		a, ok := m.find(m.selected)
-		switch {
-		case !ok:
-			m.status = "no alert selected"
-		case m.pending:
-			m.status = "wait: the last action has not finished"
-		case a.State != "raised":
-			m.status = fmt.Sprintf("%s is %s, not raised: nothing to acknowledge", a.Key(), a.State)
-		default:
+		if a, ok := m.actionTarget("raised", "not raised: nothing to acknowledge"); ok {
 			m.target, m.mode, m.input, m.status = a, modeAckFor, line{}, ""
 		}
 	case "u":
-		a, ok := m.find(m.selected)
-		switch {
-		case !ok:
-			m.status = "no alert selected"
-		case m.pending:
-			m.status = "wait: the last action has not finished"
-		case a.State != "acknowledged":
-			m.status = fmt.Sprintf("%s is %s, not acknowledged", a.Key(), a.State)
-		default:
+		if a, ok := m.actionTarget("acknowledged", "not acknowledged"); ok {
 			m.target, m.mode, m.status = a, modeUnackConfirm, ""
 		}
 	case "o":
@@ -85,6 +69,23 @@ func (m Model) listKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// actionTarget returns the selected alert when an action needing state
+// may start on it; otherwise it says why not in the status line.
+func (m *Model) actionTarget(state, notThere string) (Alert, bool) {
+	a, ok := m.find(m.selected)
+	switch {
+	case !ok:
+		m.status = "no alert selected"
+	case m.pending:
+		m.status = "wait: the last action has not finished"
+	case a.State != state:
+		m.status = fmt.Sprintf("%s is %s, %s", a.Key(), a.State, notThere)
+	default:
+		return a, true
+	}
+	return Alert{}, false
 }
 
 func (m *Model) move(d int) {
