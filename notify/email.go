@@ -34,17 +34,20 @@ type EmailOptions struct {
 	TLSConfig *tls.Config
 }
 
-// Email sends notifications by SMTP. Connections are kept for a short idle
-// time so that a burst of notifications goes over one connection.
+// Email sends notifications by SMTP. Messages sent at once share
+// connections: where the server offers PIPELINING and CHUNKING, one write
+// carries many whole transactions (see email_carrier.go). Connections are
+// kept for a short idle time so that the next burst reuses them.
 type Email struct {
 	from   string
 	client *mail.Client // configuration only; connections are dialled from it
 	opts   EmailOptions
 
-	slots  chan struct{} // one token per open connection
-	mu     sync.Mutex
-	idle   []smtpConn
-	closed bool // after Close, connections are not kept
+	mu       sync.Mutex
+	idle     []smtpConn
+	closed   bool      // after Close, connections are not kept
+	queue    []*parcel // waiting for a carrier
+	carriers int       // running carriers, at most MaxConns
 }
 
 // smtpConn is one open SMTP connection. raw is the socket under it (nil
@@ -119,7 +122,6 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 		from:   cfg.From,
 		client: client,
 		opts:   opts,
-		slots:  make(chan struct{}, opts.MaxConns),
 	}, nil
 }
 
@@ -136,69 +138,6 @@ func splitServer(server string) (string, int, error) {
 		return "", 0, fmt.Errorf("email channel: server %q has a bad port (want host:1-65535)", server)
 	}
 	return host, port, nil
-}
-
-// Send delivers m to m.Person's email address. A 5xx answer from the server
-// (a rejected recipient, a refused sender) is permanent; a refused or
-// dropped connection, a timeout and a 4xx answer are transient.
-func (e *Email) Send(ctx context.Context, m Message) error {
-	if m.Person == nil || m.Person.Email == "" {
-		return Permanent(fmt.Errorf("email: %s has no email address", m.Notification.Person))
-	}
-	msg, err := e.compose(m)
-	if err != nil {
-		return Permanent(err)
-	}
-	select {
-	case e.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-e.slots }()
-
-	c, reused, err := e.conn(ctx)
-	if err != nil {
-		return classifySMTP(err)
-	}
-	err = e.sendOn(ctx, c, msg)
-	if err != nil && reused && smtpCode(err) == 0 && ctx.Err() == nil {
-		// The idle connection went stale (the server hung up) before the
-		// server said anything; one fresh connection settles whether the
-		// server is really gone.
-		_ = c.c.Close()
-		if c, err = e.dial(ctx); err != nil {
-			return classifySMTP(err)
-		}
-		err = e.sendOn(ctx, c, msg)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			_ = c.c.Close()
-			return ctx.Err()
-		}
-		if keepAfter(err) {
-			e.release(c)
-		} else {
-			_ = c.c.Close()
-		}
-		return classifySMTP(err)
-	}
-	e.release(c)
-	return nil
-}
-
-// sendOn sends one message over c, closing c if ctx ends first so the
-// worker is never held past its cancellation.
-func (e *Email) sendOn(ctx context.Context, c smtpConn, msg *mail.Msg) error {
-	stop := context.AfterFunc(ctx, func() {
-		if c.raw != nil {
-			_ = c.raw.SetDeadline(time.Unix(1, 0)) // fails the pending read now
-			return
-		}
-		_ = c.c.Close()
-	})
-	defer stop()
-	return e.client.SendWithSMTPClient(c.c, msg)
 }
 
 // conn returns an idle connection if one is fresh enough, else a new one.

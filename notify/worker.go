@@ -55,9 +55,10 @@ type WorkerOptions struct {
 	Logger   *slog.Logger              // nil: discard
 	Clock    Clock                     // nil: the real clock
 	Presence Presence                  // nil: nobody is ever held
-	// Concurrency is how many people are served at once; one person's rows
-	// go out one at a time, in order, so rate limits count correctly.
-	// 0 means 8.
+	// Concurrency is how many sequences of rows are served at once; one
+	// person's rows go out one at a time, in order, so rate limits count
+	// correctly. Channels that carry several messages a trip (email) fill
+	// their trips from the sends waiting at once. 0 means 16.
 	Concurrency int
 	// BaseURL is the web UI base for links; "" means the policy's station url.
 	BaseURL string
@@ -107,7 +108,7 @@ func NewWorker(o WorkerOptions) *Worker {
 		o.Clock = realClock{}
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 8
+		o.Concurrency = 16
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = time.Minute

@@ -1,0 +1,391 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mauve-alert/mauve/notify"
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
+)
+
+// pipelineMessage renders a raise of alert id for the given address.
+func pipelineMessage(t testing.TB, p *policy.Policy, id int, to string) notify.Message {
+	t.Helper()
+	a := testAlert()
+	a.ID = fmt.Sprintf("link-%03d", id)
+	m := notify.NewRenderer().Render(p, notification(uint64(id), store.EventRaised, a, "johnny"), "", "", t0)
+	m.Person = &policy.Person{Name: "johnny", Email: to}
+	return m
+}
+
+// alertOf is the X-Mauve-Alert header of a received message.
+func alertOf(t testing.TB, m scriptMsg) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatalf("received message does not parse: %v\n%s", err, m.Data)
+	}
+	return msg.Header.Get("X-Mauve-Alert")
+}
+
+// waitQueued waits until n messages wait for a carrier.
+func waitQueued(t testing.TB, e *notify.Email, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for notify.QueuedEmails(e) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages queued after 10s, want %d", notify.QueuedEmails(e), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// sendAll sends each message on its own goroutine, as the worker's
+// senders do, and returns the errors in order once all have returned.
+func sendAll(e *notify.Email, ms []notify.Message) func() []error {
+	errs := make([]error, len(ms))
+	var wg sync.WaitGroup
+	for i, m := range ms {
+		wg.Go(func() { errs[i] = e.Send(context.Background(), m) })
+	}
+	return func() []error {
+		wg.Wait()
+		return errs
+	}
+}
+
+// TestEmail_PipelinedBurstIsOneTrip: on a server offering PIPELINING and
+// CHUNKING, messages waiting together go out as one trip: every
+// transaction written before any answer is read. The server holds its
+// answers until it has read all nine transactions, so a client that waited
+// after each would never finish.
+func TestEmail_PipelinedBurstIsOneTrip(t *testing.T) {
+	gate := make(chan struct{})
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING", "8BITMIME"}, hold: true, gate: gate, then: 9})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
+
+	first := sendAll(e, []notify.Message{pipelineMessage(t, p, 0, "johnny@example.com")})
+	srv.wait(t) // the first trip is on the server, its answers held at the gate
+	var burst []notify.Message
+	for i := 1; i <= 9; i++ {
+		burst = append(burst, pipelineMessage(t, p, i, "johnny@example.com"))
+	}
+	rest := sendAll(e, burst)
+	waitQueued(t, e, 9)
+	close(gate)
+
+	for i, err := range append(first(), rest()...) {
+		if err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	got := srv.messages()
+	if len(got) != 10 {
+		t.Fatalf("server took %d messages, want 10", len(got))
+	}
+	seen := map[string]bool{}
+	for _, m := range got {
+		id := alertOf(t, m)
+		if seen[id] {
+			t.Errorf("%s taken twice", id)
+		}
+		seen[id] = true
+		if !m.BDAT {
+			t.Errorf("%s came by DATA, want BDAT on a CHUNKING server", id)
+		}
+		if m.From != "mauve@example.com" || len(m.To) != 1 || m.To[0] != "johnny@example.com" {
+			t.Errorf("%s envelope: from %q to %q", id, m.From, m.To)
+		}
+	}
+	conns, stalls, _ := srv.counts()
+	if conns != 1 {
+		t.Errorf("connections: got %d, want 1 (MaxConns 1)", conns)
+	}
+	if stalls != 0 {
+		t.Errorf("the client waited for an answer in the middle of a group %d times", stalls)
+	}
+}
+
+// TestEmail_PipelinedTripRefusal: a recipient refused in the middle of a
+// trip fails that message and no other. The transaction it leaves open
+// makes the server refuse the next MAIL as nested; a lenient server (as
+// go-smtp) then folds that message's recipient into the open transaction
+// and takes it, which counts as sent; a strict one refuses the rest of the
+// trip, and those messages go again on a later trip after RSET. Each is
+// taken exactly once.
+func TestEmail_PipelinedTripRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		to            string
+		wantPermanent bool
+		strict        bool
+	}{
+		{"rejected for good", "reject-me@example.com", true, false},
+		{"deferred", "later@example.com", false, false},
+		{"rejected for good, strict server", "reject-me@example.com", true, true},
+		{"deferred, strict server", "later@example.com", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}, gate: gate, then: 9, strict: tc.strict})
+			p := testPolicy(t, srv.addr)
+			e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
+
+			first := sendAll(e, []notify.Message{pipelineMessage(t, p, 0, "johnny@example.com")})
+			srv.wait(t)
+			var burst []notify.Message
+			for i := 1; i <= 9; i++ {
+				to := "johnny@example.com"
+				if i == 4 {
+					to = tc.to
+				}
+				burst = append(burst, pipelineMessage(t, p, i, to))
+			}
+			rest := sendAll(e, burst)
+			waitQueued(t, e, 9)
+			close(gate)
+
+			errs := append(first(), rest()...)
+			for i, err := range errs {
+				switch {
+				case i == 4 && err == nil:
+					t.Errorf("message to %s: got nil error, want a refusal", tc.to)
+				case i == 4 && notify.IsPermanent(err) != tc.wantPermanent:
+					t.Errorf("message to %s: IsPermanent(%v) = %v, want %v", tc.to, err, notify.IsPermanent(err), tc.wantPermanent)
+				case i != 4 && err != nil:
+					t.Errorf("message %d: %v", i, err)
+				}
+			}
+			taken := map[string]int{}
+			for _, m := range srv.messages() {
+				taken[alertOf(t, m)]++
+			}
+			for i := range 10 {
+				id := fmt.Sprintf("core-router/link-%03d", i)
+				want := 1
+				if i == 4 {
+					want = 0
+				}
+				if taken[id] != want {
+					t.Errorf("%s taken %d times, want %d", id, taken[id], want)
+				}
+			}
+			// The connection, reset, is still good for the next message.
+			if err := e.Send(context.Background(), pipelineMessage(t, p, 10, "johnny@example.com")); err != nil {
+				t.Fatalf("send after the refusal: %v", err)
+			}
+			if conns, _, rsets := srv.counts(); conns != 1 || rsets == 0 {
+				t.Errorf("connections %d (want 1, kept after a refusal), RSETs %d (want at least 1)", conns, rsets)
+			}
+		})
+	}
+}
+
+// TestEmail_PipelinedData: a server offering PIPELINING but not CHUNKING
+// gets MAIL, RCPT and DATA in one write (it holds its answers until DATA)
+// and then the content, dot-stuffed; a line starting with a dot arrives
+// as written.
+func TestEmail_PipelinedData(t *testing.T) {
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "8BITMIME"}, hold: true})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 20 * time.Second})
+	m := pipelineMessage(t, p, 1, "johnny@example.com")
+	m.Text = "first line\n.hidden by a lazy server\n..two dots\n.\nlast line\n"
+	for i := range 3 { // the connection carries several transactions
+		if err := e.Send(context.Background(), m); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	for range 3 {
+		got := srv.wait(t)
+		if got.BDAT {
+			t.Error("came by BDAT from a server without CHUNKING")
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(got.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := textPart(t, msg)
+		for _, want := range []string{"\n.hidden by a lazy server\n", "\n..two dots\n", "\n.\n", "last line"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("text part lost %q:\n%s", want, text)
+			}
+		}
+	}
+	if conns, stalls, _ := srv.counts(); conns != 1 || stalls != 0 {
+		t.Errorf("connections %d (want 1), waits in the middle of a group %d (want 0)", conns, stalls)
+	}
+}
+
+// TestEmail_PipelinedDataRefusedRecipient: when the server refuses the
+// recipient and still answers DATA with 354 (RFC 2920 allows it), the
+// client ends an empty message at once: nothing of the content is sent.
+func TestEmail_PipelinedDataRefusedRecipient(t *testing.T) {
+	for _, accept354 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("354=%v", accept354), func(t *testing.T) {
+			srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING"}, accept354: accept354})
+			p := testPolicy(t, srv.addr)
+			e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 20 * time.Second})
+			err := e.Send(context.Background(), pipelineMessage(t, p, 1, "reject-me@example.com"))
+			if err == nil || !notify.IsPermanent(err) {
+				t.Fatalf("send to a refused recipient: got %v, want a permanent error", err)
+			}
+			var se interface{ Unwrap() error }
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), "550") {
+				t.Errorf("error %q does not carry the server's 550", err)
+			}
+			srv.mu.Lock()
+			discarded := append([]int(nil), srv.discarded...)
+			srv.mu.Unlock()
+			if accept354 && (len(discarded) != 1 || discarded[0] != 0) {
+				t.Errorf("content sent after a refused recipient: %v bytes", discarded)
+			}
+			if err := e.Send(context.Background(), pipelineMessage(t, p, 2, "johnny@example.com")); err != nil {
+				t.Fatalf("next send on the connection: %v", err)
+			}
+			if got := alertOf(t, srv.wait(t)); got != "core-router/link-002" {
+				t.Errorf("server took %q, want only core-router/link-002", got)
+			}
+			if n := len(srv.messages()); n != 1 {
+				t.Errorf("server took %d messages, want 1", n)
+			}
+		})
+	}
+}
+
+// TestEmail_PlainServer: a server offering neither extension gets one
+// command at a time.
+func TestEmail_PlainServer(t *testing.T) {
+	srv := startScriptSMTP(t, scriptOptions{})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 20 * time.Second})
+	var ms []notify.Message
+	for i := range 5 {
+		ms = append(ms, pipelineMessage(t, p, i, "johnny@example.com"))
+	}
+	for i, err := range sendAll(e, ms)() {
+		if err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	if n := len(srv.messages()); n != 5 {
+		t.Errorf("server took %d messages, want 5", n)
+	}
+	err := e.Send(context.Background(), pipelineMessage(t, p, 9, "reject-me@example.com"))
+	if !notify.IsPermanent(err) {
+		t.Errorf("refused recipient: got %v, want a permanent error", err)
+	}
+}
+
+// TestEmail_BurstSharesConnections: a burst far larger than MaxConns goes
+// over at most MaxConns connections, each message once, with a non-ASCII
+// subject whose BDAT size counts bytes, not characters.
+func TestEmail_BurstSharesConnections(t *testing.T) {
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING", "8BITMIME"}})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 2, Timeout: 20 * time.Second})
+	var ms []notify.Message
+	for i := range 200 {
+		m := pipelineMessage(t, p, i, "johnny@example.com")
+		m.Subject = fmt.Sprintf("[mauve] RAISED: Lüfter %d ausgefallen — 温度", i)
+		ms = append(ms, m)
+	}
+	for i, err := range sendAll(e, ms)() {
+		if err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	got := srv.messages()
+	if len(got) != len(ms) {
+		t.Fatalf("server took %d messages, want %d", len(got), len(ms))
+	}
+	seen := map[string]bool{}
+	for _, m := range got {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || !strings.HasSuffix(subject, "ausgefallen — 温度") {
+			t.Errorf("subject %q (%v)", subject, err)
+		}
+		id := msg.Header.Get("X-Mauve-Alert")
+		if seen[id] {
+			t.Errorf("%s taken twice", id)
+		}
+		seen[id] = true
+	}
+	if conns, _, _ := srv.counts(); conns > 2 {
+		t.Errorf("connections: got %d, want at most 2", conns)
+	}
+}
+
+// TestEmail_WithdrawnBeforeTheTrip: a message whose Send gave up while it
+// waited for a carrier is never sent; one whose whole trip was given up
+// is cut short, and the channel carries on over a fresh connection.
+func TestEmail_WithdrawnBeforeTheTrip(t *testing.T) {
+	gate := make(chan struct{})
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}, gate: gate})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
+
+	// The first trip hangs at the gate; its Send gives up.
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { first <- e.Send(ctx1, pipelineMessage(t, p, 0, "johnny@example.com")) }()
+	srv.wait(t)
+	// Two more wait behind it; they give up too.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	queued := make(chan error, 2)
+	for i := 1; i <= 2; i++ {
+		go func() { queued <- e.Send(ctx2, pipelineMessage(t, p, i, "johnny@example.com")) }()
+	}
+	waitQueued(t, e, 2)
+	cancel2()
+	for range 2 {
+		if err := <-queued; !errors.Is(err, context.Canceled) {
+			t.Errorf("withdrawn send: got %v, want context.Canceled", err)
+		}
+	}
+	cancel1()
+	select {
+	case err := <-first:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("send given up in flight: got %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Send did not return after its context ended")
+	}
+	close(gate)
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 3, "johnny@example.com")); err != nil {
+		t.Fatalf("send after the cut trip: %v", err)
+	}
+	if got := alertOf(t, srv.wait(t)); got != "core-router/link-003" {
+		t.Errorf("server took %q next, want core-router/link-003 (the withdrawn ones are never sent)", got)
+	}
+	if n := len(srv.messages()); n != 2 {
+		t.Errorf("server took %d messages, want 2", n)
+	}
+}
+
+// textPart returns the decoded text/plain part of a received message.
+func textPart(t *testing.T, msg *mail.Message) string {
+	t.Helper()
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := bodyParts(t, received{Msg: msg, Body: body})
+	return strings.ReplaceAll(text, "\r\n", "\n")
+}
