@@ -140,12 +140,19 @@ func TestServe_EmailLifecycle(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("johnny got %d mails, want 4 (raise, reminder, ack, clear)", len(got))
 	}
-	ackUntil := t0.Add(20*time.Minute + time.Hour).UTC().Format("15:04 UTC")
+	// The mail names the day too when the acknowledgement ends on another
+	// day than the one the mail is written on: the worker writes on the
+	// real clock, two hours ahead of the station's, so between midnight
+	// and two the day is named.
+	ackUntil := t0.Add(20*time.Minute + time.Hour).UTC()
 	wantSubjects := []string{
 		"[mauve] RAISED (urgent): core1: BGP session down -- core-router",
 		"[mauve] REMINDER (urgent): core1: BGP session down -- core-router",
-		"[mauve] ACKNOWLEDGED by archie until " + ackUntil,
+		"[mauve] ACKNOWLEDGED by archie until " + ackUntil.Format("15:04 UTC"),
 		"[mauve] CLEARED (urgent): core1: BGP session down -- core-router",
+	}
+	if day := ackUntil.Format("2006-01-02"); day != time.Now().UTC().Format("2006-01-02") {
+		wantSubjects[2] = "[mauve] ACKNOWLEDGED by archie until " + ackUntil.Format("Mon 2 Jan 15:04 UTC")
 	}
 	for i, want := range wantSubjects {
 		if s := got[i].subject(t); !strings.HasPrefix(s, want) {
