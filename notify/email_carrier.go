@@ -206,6 +206,12 @@ func (e *Email) carry() {
 		}
 	}()
 	for e.idleOrExit() {
+		if c != nil && e.isClosed() {
+			// Closed meanwhile (a reload): the connection is not kept
+			// for another trip.
+			e.release(*c)
+			c = nil
+		}
 		if c == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), e.opts.Timeout)
 			nc, r, err := e.conn(ctx)
@@ -222,6 +228,12 @@ func (e *Email) carry() {
 		}
 		reused = true
 	}
+}
+
+func (e *Email) isClosed() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.closed
 }
 
 // failQueued gives every waiting parcel err: the server cannot be

@@ -389,3 +389,31 @@ func textPart(t *testing.T, msg *mail.Message) string {
 	text, _ := bodyParts(t, received{Msg: msg, Body: body})
 	return strings.ReplaceAll(text, "\r\n", "\n")
 }
+
+// TestEmail_CloseBetweenTrips: a reload closes the channel while a carrier
+// still has messages to carry; the next trip goes over a fresh connection,
+// which is not kept either.
+func TestEmail_CloseBetweenTrips(t *testing.T) {
+	gate := make(chan struct{})
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}, gate: gate})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
+
+	first := sendAll(e, []notify.Message{pipelineMessage(t, p, 0, "johnny@example.com")})
+	srv.wait(t)
+	second := sendAll(e, []notify.Message{pipelineMessage(t, p, 1, "johnny@example.com")})
+	waitQueued(t, e, 1)
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(gate)
+	for i, err := range append(first(), second()...) {
+		if err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	srv.wait(t)
+	if conns, _, _ := srv.counts(); conns != 2 {
+		t.Errorf("connections: got %d, want 2 (none kept across Close)", conns)
+	}
+}
