@@ -157,19 +157,29 @@ func (e *Email) board(n int, abort func()) *trip {
 	return t
 }
 
-// idleOrExit reports whether parcels are waiting; when none are, the
-// carrier is counted out under the same lock, so a parcel posted after
-// this starts a new one.
-func (e *Email) idleOrExit() bool {
+// idleOrExit reports whether parcels are waiting. When none are, the
+// carrier is counted out and its connection c (if any) left idle under the
+// same lock, so a parcel posted after this starts a new carrier that finds
+// the connection.
+func (e *Email) idleOrExit(c *smtpConn) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, p := range e.queue {
 		if !p.gone {
+			e.mu.Unlock()
 			return true
 		}
 	}
 	e.queue = e.queue[:0]
 	e.carriers--
+	closed := e.closed
+	if c != nil && !closed {
+		c.since = e.opts.Now()
+		e.idle = append(e.idle, *c)
+	}
+	e.mu.Unlock()
+	if c != nil && closed {
+		_ = e.client.CloseWithSMTPClient(c.c)
+	}
 	return false
 }
 
@@ -200,12 +210,7 @@ func (e *Email) carry() {
 	var c *smtpConn
 	var buf bytes.Buffer // the carrier's trips are written from here
 	reused := false
-	defer func() {
-		if c != nil {
-			e.release(*c)
-		}
-	}()
-	for e.idleOrExit() {
+	for e.idleOrExit(c) {
 		if c != nil && e.isClosed() {
 			// Closed meanwhile (a reload): the connection is not kept
 			// for another trip.
