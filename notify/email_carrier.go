@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -235,6 +236,23 @@ func (e *Email) carry() {
 	}
 }
 
+// allGone reports whether every sender of t gave up.
+func (e *Email) allGone(t *trip) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range t.parcels {
+		if !p.gone {
+			return false
+		}
+	}
+	return true
+}
+
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 func (e *Email) isClosed() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -270,10 +288,12 @@ func (e *Email) runTrip(c *smtpConn, reused bool, buf *bytes.Buffer) bool {
 	}
 	c.deadline(e.opts.Timeout)
 	fates, answered, err := e.carryOn(c, kind, t, buf)
-	if err != nil && answered == 0 && reused {
+	if err != nil && answered == 0 && reused && !timedOut(err) && !e.allGone(t) {
 		// The idle connection went stale (the server hung up) before the
 		// server said anything; one fresh connection settles whether the
-		// server is really gone.
+		// server is really gone. A timeout is a slow server, not a stale
+		// connection, and a trip whose senders all gave up is not sent
+		// again.
 		_ = c.c.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), e.opts.Timeout)
 		nc, derr := e.dial(ctx)

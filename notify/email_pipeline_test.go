@@ -417,3 +417,37 @@ func TestEmail_CloseBetweenTrips(t *testing.T) {
 		t.Errorf("connections: got %d, want 2 (none kept across Close)", conns)
 	}
 }
+
+// TestEmail_GivenUpTripIsNotResent: a trip on a reused connection whose
+// sender gave up while the server sat on it is cut short and not sent
+// again on a fresh connection (that retry is for a connection the server
+// dropped while it was idle).
+func TestEmail_GivenUpTripIsNotResent(t *testing.T) {
+	gate := make(chan struct{})
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}, gate: gate, gateAfter: 1})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	srv.wait(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	given := make(chan error, 1)
+	go func() { given <- e.Send(ctx, pipelineMessage(t, p, 1, "johnny@example.com")) }()
+	srv.wait(t) // on the server, its answer held
+	cancel()
+	if err := <-given; !errors.Is(err, context.Canceled) {
+		t.Fatalf("send given up: got %v, want context.Canceled", err)
+	}
+	close(gate)
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 2, "johnny@example.com")); err != nil {
+		t.Fatalf("next send: %v", err)
+	}
+	if got := alertOf(t, srv.wait(t)); got != "core-router/link-002" {
+		t.Errorf("server took %q next, want core-router/link-002 (the given-up trip is not resent)", got)
+	}
+	if n := len(srv.messages()); n != 3 {
+		t.Errorf("server took %d messages, want 3", n)
+	}
+}

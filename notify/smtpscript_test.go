@@ -46,8 +46,9 @@ type scriptOptions struct {
 	// 2920 §3.1 allows it); the data that follows is discarded.
 	accept354 bool
 	// gate, if set, holds the replies to the first connection's first
-	// transaction until it is closed.
-	gate chan struct{}
+	// transaction (after gateAfter others) until it is closed.
+	gate      chan struct{}
+	gateAfter int
 	// then: after the gate, replies are held until this many more
 	// transactions have been read on that connection.
 	then int
@@ -268,7 +269,7 @@ func (s *scriptSMTP) serve(c net.Conn, first bool) {
 // gate and then rules hold them longer.
 func (ss *session) maybeFlush(groupEnd bool) {
 	s := ss.s
-	if ss.gated && ss.done >= 1 {
+	if ss.gated && ss.done >= 1+s.o.gateAfter {
 		ss.gated = false
 		<-s.o.gate
 		ss.flush() // the first transaction's replies
