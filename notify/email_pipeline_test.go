@@ -451,3 +451,56 @@ func TestEmail_GivenUpTripIsNotResent(t *testing.T) {
 		t.Errorf("server took %d messages, want 3", n)
 	}
 }
+
+// BenchmarkEmail_Burst sends bursts of 256 messages from 16 goroutines (as
+// the worker does) through one Email to a server on loopback offering the
+// extensions named, and reports messages a second. It compares a trip of
+// whole transactions (PIPELINING and CHUNKING), pipelined envelopes with
+// DATA (PIPELINING), and go-mail's command-by-command transaction.
+func BenchmarkEmail_Burst(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		exts []string
+	}{
+		{"chunked", []string{"PIPELINING", "CHUNKING", "8BITMIME"}},
+		{"pipelined", []string{"PIPELINING", "8BITMIME"}},
+		{"plain", []string{"8BITMIME"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			srv := startScriptSMTP(b, scriptOptions{exts: c.exts})
+			p := testPolicy(b, srv.addr)
+			e, err := notify.NewEmail(p.Email, notify.EmailOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			const burst = 256
+			ms := make([]notify.Message, burst)
+			for i := range ms {
+				ms[i] = pipelineMessage(b, p, i, "johnny@example.com")
+			}
+			sent := 0
+			for b.Loop() {
+				work := make(chan notify.Message, burst)
+				for _, m := range ms {
+					work <- m
+				}
+				close(work)
+				var wg sync.WaitGroup
+				for range 16 {
+					wg.Go(func() {
+						for m := range work {
+							if err := e.Send(context.Background(), m); err != nil {
+								b.Error(err)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				sent += burst
+			}
+			b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
