@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mauve-alert/mauve/store"
 )
@@ -21,9 +22,13 @@ type ThreadIDs struct {
 //   - the alert root "<source>/<id>@<station>", never sent itself, ties
 //     every mail of an alert together across raises;
 //   - the raise root "<source>/<id>/<raised-at>@<station>" is the
-//     Message-ID of the RAISED mail, so reminders, acknowledgements,
-//     re-raises and the clear of that raise answer it (the raise time is
-//     the row's RaisedAt: a cleared alert's snapshot no longer has it);
+//     Message-ID of the mail that starts a raise: RAISED, or RE-RAISED and
+//     UNACKNOWLEDGED, which start the raise over (the store resets the
+//     raise time, so that reminders start over). Reminders,
+//     acknowledgements and the clear of that raise answer it (the raise
+//     time is the row's RaisedAt: a cleared alert's snapshot no longer has
+//     it). The raise time is written in seconds, with the fraction when it
+//     has one, so two raises in one second stay apart;
 //   - every other mail gets its own "<source>/<id>/<raised-at>/<event>.<row>@<station>".
 //
 // Sending the same row twice gives the same Message-ID, so a repeat after
@@ -43,13 +48,23 @@ func Thread(n store.Notification, station string) ThreadIDs {
 		id := alert + "/" + idPart(string(n.Event)) + "." + strconv.FormatUint(n.ID, 10) + "@" + host
 		return ThreadIDs{MessageID: id, InReplyTo: alertRoot, References: []string{alertRoot}}
 	}
-	raise := alert + "/" + strconv.FormatInt(raisedAt.Unix(), 10)
+	raise := alert + "/" + stamp(raisedAt)
 	raiseRoot := raise + "@" + host
-	if n.Event == store.EventRaised {
+	switch n.Event {
+	case store.EventRaised, store.EventReRaised, store.EventUnacknowledged:
 		return ThreadIDs{MessageID: raiseRoot, InReplyTo: alertRoot, References: []string{alertRoot}}
 	}
 	id := raise + "/" + idPart(string(n.Event)) + "." + strconv.FormatUint(n.ID, 10) + "@" + host
 	return ThreadIDs{MessageID: id, InReplyTo: raiseRoot, References: []string{alertRoot, raiseRoot}}
+}
+
+// stamp is t in Unix seconds, with nine digits of fraction when t has one.
+func stamp(t time.Time) string {
+	s := strconv.FormatInt(t.Unix(), 10)
+	if ns := t.Nanosecond(); ns != 0 {
+		s += fmt.Sprintf(".%09d", ns)
+	}
+	return s
 }
 
 // idPart makes s safe inside a Message-ID: letters, digits and "-_+" stay,

@@ -64,3 +64,33 @@ func TestThread_ClearAnswersItsRaise(t *testing.T) {
 		}
 	}
 }
+
+// A re-raise (the acknowledgement ran out) and an unacknowledgement start
+// the raise over: their mail is the new raise's root, which its reminders
+// and clear answer, and it stays apart from the first raise's mail even
+// within the same second.
+func TestThread_ReRaiseStartsARaise(t *testing.T) {
+	first := store.Notification{ID: 1, Source: "s", AlertID: "x", Event: store.EventRaised, RaisedAt: t0}
+	firstID := notify.Thread(first, "st").MessageID
+	for _, ev := range []store.EventKind{store.EventReRaised, store.EventUnacknowledged} {
+		for _, again := range []time.Time{t0.Add(time.Hour), t0.Add(300 * time.Millisecond)} {
+			n := store.Notification{ID: 2, Source: "s", AlertID: "x", Event: ev, RaisedAt: again}
+			ids := notify.Thread(n, "st")
+			if ids.MessageID == firstID {
+				t.Errorf("%s at %v: Message-ID %q is the first raise's", ev, again, ids.MessageID)
+			}
+			if !msgID.MatchString(ids.MessageID) {
+				t.Errorf("%s at %v: %q is not a valid msg-id", ev, again, ids.MessageID)
+			}
+			if ids.InReplyTo != "s/x@st" || len(ids.References) != 1 || ids.References[0] != "s/x@st" {
+				t.Errorf("%s: In-Reply-To %q, References %q: want the alert root alone", ev, ids.InReplyTo, ids.References)
+			}
+			for _, later := range []store.EventKind{store.EventReminder, store.EventAcknowledged, store.EventCleared} {
+				l := notify.Thread(store.Notification{ID: 3, Source: "s", AlertID: "x", Event: later, RaisedAt: again}, "st")
+				if l.InReplyTo != ids.MessageID {
+					t.Errorf("%s after %s: In-Reply-To %q, want the %s mail %q", later, ev, l.InReplyTo, ev, ids.MessageID)
+				}
+			}
+		}
+	}
+}
