@@ -194,22 +194,9 @@ func (s *scriptSMTP) serve(c net.Conn, first bool) {
 				ss.reply("250 2.1.5 recipient ok")
 			}
 		case "DATA":
-			if !ss.open || len(ss.to) == 0 {
-				if !s.o.accept354 {
-					ss.reply("554 5.5.1 no valid recipients")
-					ss.ended(false)
-					break
-				}
-				ss.reply("354 go ahead")
-				ss.flush()
-				data, err := ss.readDot()
-				if err != nil {
-					return
-				}
-				ss.reply(fmt.Sprintf("554 5.5.1 no valid recipients (%d bytes discarded)", len(data)))
-				s.mu.Lock()
-				s.discarded = append(s.discarded, len(data))
-				s.mu.Unlock()
+			valid := ss.open && len(ss.to) > 0
+			if !valid && !s.o.accept354 {
+				ss.reply("554 5.5.1 no valid recipients")
 				ss.ended(false)
 				break
 			}
@@ -219,8 +206,16 @@ func (s *scriptSMTP) serve(c net.Conn, first bool) {
 			if err != nil {
 				return
 			}
-			ss.reply("250 2.0.0 queued")
-			ss.deliver(data, false)
+			if valid {
+				ss.reply("250 2.0.0 queued")
+				ss.deliver(data, false)
+				break
+			}
+			ss.reply(fmt.Sprintf("554 5.5.1 no valid recipients (%d bytes discarded)", len(data)))
+			s.mu.Lock()
+			s.discarded = append(s.discarded, len(data))
+			s.mu.Unlock()
+			ss.ended(false)
 		case "BDAT":
 			f := strings.Fields(arg)
 			n, err := strconv.Atoi(f[0])
