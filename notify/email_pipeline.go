@@ -51,9 +51,9 @@ func kindOf(c *smtp.Client) tripKind {
 	return tripChunked
 }
 
-// envelope is the MAIL FROM command for a parcel, with the parameters
-// the server offers that go-mail would also send.
-func envelope(c *smtp.Client, p *parcel) string {
+// writeEnvelope writes p's MAIL FROM, with the parameters the server
+// offers that go-mail would also send, and a RCPT TO a recipient.
+func writeEnvelope(w interface{ WriteString(string) (int, error) }, c *smtp.Client, p *parcel) {
 	cmd := "MAIL FROM:" + angle(p.from)
 	if ok, _ := c.Extension("8BITMIME"); ok {
 		cmd += " BODY=8BITMIME"
@@ -61,7 +61,56 @@ func envelope(c *smtp.Client, p *parcel) string {
 	if ok, _ := c.Extension("SMTPUTF8"); ok && !p.ascii {
 		cmd += " SMTPUTF8"
 	}
-	return cmd
+	w.WriteString(cmd + "\r\n")
+	for _, r := range p.rcpts {
+		w.WriteString("RCPT TO:" + angle(r) + "\r\n")
+	}
+}
+
+// answers reads the server's answers to the commands of one transaction
+// and keeps the first refusal.
+type answers struct {
+	c     *smtp.Client
+	first *refusal
+}
+
+// read reads the answer to command: ok when it is the wanted one; err
+// only when no answer came (the connection failed).
+func (a *answers) read(command string, want int) (ok bool, err error) {
+	_, _, err = a.c.Text.ReadResponse(want)
+	var te *textproto.Error
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &te):
+		if a.first == nil {
+			a.first = &refusal{Command: command, Err: te}
+		}
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+// envelope reads the answers to MAIL and each RCPT of p.
+func (a *answers) envelope(p *parcel) error {
+	if _, err := a.read("MAIL", 250); err != nil {
+		return err
+	}
+	for range p.rcpts {
+		if _, err := a.read("RCPT", 25); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refused is the first refusal, or nil.
+func (a *answers) refused() error {
+	if a.first == nil {
+		return nil
+	}
+	return a.first
 }
 
 // chunkedTrip sends every parcel of ps over c in one write, each as a
@@ -69,19 +118,16 @@ func envelope(c *smtp.Client, p *parcel) string {
 // and BDAT LAST with the message as its one chunk. A server that refuses a
 // command still reads the chunk after a BDAT, so the connection stays in
 // step. It then reads every answer in order and returns each parcel's
-// fate, which the answer to its BDAT LAST decides. answered counts the parcels the server answered at all; err is
-// set when the connection failed, and then the parcels from answered on
-// have no fate. After a refusal the caller must RSET before the next trip.
+// fate, which the answer to its BDAT LAST decides. answered counts the
+// parcels the server answered at all; err is set when the connection
+// failed, and then the parcels from answered on have no fate. After a
+// refusal the caller must RSET before the next trip.
 func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate, answered int, err error) {
 	// The trip is built in buf and handed over whole: the connection's
 	// own writer would cut it into 4 KiB writes.
 	buf.Reset()
 	for _, p := range ps {
-		buf.WriteString(envelope(c, p))
-		buf.WriteString("\r\n")
-		for _, r := range p.rcpts {
-			buf.WriteString("RCPT TO:" + angle(r) + "\r\n")
-		}
+		writeEnvelope(buf, c, p)
 		buf.WriteString("BDAT " + strconv.Itoa(len(p.body)) + " LAST\r\n")
 		buf.Write(p.body)
 	}
@@ -94,46 +140,28 @@ func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate,
 	fates = make([]fate, len(ps))
 	refused := false
 	for i, p := range ps {
-		var first error
-		read := func(command string, want int) error {
-			_, _, err := c.Text.ReadResponse(want)
-			var te *textproto.Error
-			switch {
-			case err == nil:
-				return nil
-			case errors.As(err, &te):
-				if first == nil {
-					first = &refusal{Command: command, Err: te}
-				}
-				return nil
-			default:
-				return err
-			}
-		}
-		if err := read("MAIL", 250); err != nil {
+		a := answers{c: c}
+		if err := a.envelope(p); err != nil {
 			return fates, i, err
-		}
-		for range p.rcpts {
-			if err := read("RCPT", 25); err != nil {
-				return fates, i, err
-			}
 		}
 		// The answer to BDAT LAST says whether the server took the
 		// message. It may take it after refusing MAIL as nested (the
 		// transaction an earlier refusal left open takes the recipients),
 		// so the earlier answers only explain a refusal.
-		before := first
-		first = nil
-		if err := read("BDAT", 250); err != nil {
+		envelope := a.refused()
+		a.first = nil
+		took, err := a.read("BDAT", 250)
+		if err != nil {
 			return fates, i, err
 		}
-		if first != nil {
-			if before != nil {
-				first = before
+		if !took {
+			why := a.refused()
+			if envelope != nil {
+				why = envelope
 			}
-			fates[i] = fate{err: first, again: refused}
+			fates[i] = fate{err: why, again: refused}
 		}
-		refused = refused || first != nil || before != nil
+		refused = refused || !took || envelope != nil
 	}
 	return fates, len(ps), nil
 }
@@ -144,47 +172,28 @@ func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate,
 // with 354, an empty message ends the transaction without delivering it.
 func pipelinedTrip(c *smtp.Client, p *parcel) (f fate, answered bool, err error) {
 	w := c.Text.W
-	w.WriteString(envelope(c, p))
-	w.WriteString("\r\n")
-	for _, r := range p.rcpts {
-		w.WriteString("RCPT TO:" + angle(r) + "\r\n")
-	}
+	writeEnvelope(w, c, p)
 	w.WriteString("DATA\r\n")
 	if err := w.Flush(); err != nil {
 		return fate{}, false, err
 	}
-	var first error
-	read := func(command string, want int) (bool, error) {
-		_, _, err := c.Text.ReadResponse(want)
-		var te *textproto.Error
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.As(err, &te):
-			if first == nil {
-				first = &refusal{Command: command, Err: te}
-			}
-			return false, nil
-		default:
-			return false, err
-		}
-	}
-	if _, err := read("MAIL", 250); err != nil {
+	a := answers{c: c}
+	if _, err := a.read("MAIL", 250); err != nil {
 		return fate{}, false, err
 	}
 	for range p.rcpts {
-		if _, err := read("RCPT", 25); err != nil {
+		if _, err := a.read("RCPT", 25); err != nil {
 			return fate{}, true, err
 		}
 	}
-	go354, err := read("DATA", 354)
+	go354, err := a.read("DATA", 354)
 	if err != nil {
 		return fate{}, true, err
 	}
 	if !go354 {
-		return fate{err: first}, true, nil
+		return fate{err: a.refused()}, true, nil
 	}
-	if first != nil {
+	if a.first != nil {
 		// A lone dot: the content ends before it starts.
 		if _, err := c.Text.W.WriteString(".\r\n"); err != nil {
 			return fate{}, true, err
@@ -201,10 +210,10 @@ func pipelinedTrip(c *smtp.Client, p *parcel) (f fate, answered bool, err error)
 			return fate{}, true, err
 		}
 	}
-	if _, err := read("DATA", 250); err != nil {
+	if _, err := a.read("DATA", 250); err != nil {
 		return fate{}, true, err
 	}
-	return fate{err: first}, true, nil
+	return fate{err: a.refused()}, true, nil
 }
 
 // angle puts an address between angle brackets unless it has them.
