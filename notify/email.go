@@ -48,6 +48,8 @@ type Email struct {
 	closed   bool      // after Close, connections are not kept
 	queue    []*parcel // waiting for a carrier
 	carriers int       // running carriers, at most MaxConns
+
+	bufs sync.Pool // of *bytes.Buffer, for the carriers' trips
 }
 
 // smtpConn is one open SMTP connection. raw is the socket under it (nil

@@ -209,7 +209,13 @@ func (e *Email) settle(p *parcel, err error) {
 // between them, and leaves the connection idle for the next burst.
 func (e *Email) carry() {
 	var c *smtpConn
-	var buf bytes.Buffer // the carrier's trips are written from here
+	// The carrier's trips are written from buf, which outlives the
+	// carrier: carriers come and go with every burst.
+	buf, _ := e.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer e.bufs.Put(buf)
 	reused := false
 	for e.idleOrExit(c) {
 		if c != nil && e.isClosed() {
@@ -228,7 +234,7 @@ func (e *Email) carry() {
 			}
 			c, reused = &nc, r
 		}
-		if !e.runTrip(c, reused, &buf) {
+		if !e.runTrip(c, reused, buf) {
 			_ = c.c.Close()
 			c = nil
 		}
