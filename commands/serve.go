@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/mauve-alert/mauve/notify"
@@ -70,12 +69,6 @@ func runServe(ctx context.Context, opts *serveOptions, env *Env) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
-	if env.Getenv("GOGC") == "" {
-		// A station runs for months on small machines: trade a little CPU
-		// for a heap that stays near its live size (about 30% less RSS
-		// with 100,000 alerts). GOGC in the environment still wins.
-		debug.SetGCPercent(50)
-	}
 	cfg := stationConfig{
 		ConfigPath: opts.config,
 		DB:         opts.db,
