@@ -27,11 +27,12 @@ type serveProcess struct {
 
 var startedLine = regexp.MustCompile(`msg="station started".* udp=\[([^\] ]+)\].* http=([0-9.:]+)`)
 
-// startServeProcess runs bin serve on db with loopback ports and waits for
-// its "station started" log line.
-func startServeProcess(t *testing.T, bin, db string) *serveProcess {
+// startServeProcess runs bin serve on db with loopback ports (and any more
+// arguments, such as --config) and waits for its "station started" log
+// line.
+func startServeProcess(t testing.TB, bin, db string, more ...string) *serveProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", db, "--udp", "127.0.0.1:0", "--http", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--db", db, "--udp", "127.0.0.1:0", "--http", "127.0.0.1:0"}, more...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +69,7 @@ func startServeProcess(t *testing.T, bin, db string) *serveProcess {
 	return p
 }
 
-func buildMauve(t *testing.T) string {
+func buildMauve(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "mauve")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/mauve-alert/mauve").CombinedOutput(); err != nil {
