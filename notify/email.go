@@ -261,13 +261,6 @@ func closeAll(cs []smtpConn) {
 	}
 }
 
-// keepAfter reports whether the connection is still in a good state after
-// err: the server answered and go-mail reset the transaction.
-func keepAfter(err error) bool {
-	var se *mail.SendError
-	return errors.As(err, &se) && (se.Reason == mail.ErrSMTPRcptTo || se.Reason == mail.ErrSMTPMailFrom)
-}
-
 // classifySMTP marks 5xx answers permanent and wraps the rest as they are.
 func classifySMTP(err error) error {
 	if smtpCode(err)/100 == 5 {

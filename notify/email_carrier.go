@@ -8,8 +8,6 @@ import (
 	"net"
 	"strings"
 	"time"
-
-	mail "github.com/wneessen/go-mail"
 )
 
 // How messages share connections. Send queues a parcel; carriers, one a
@@ -32,9 +30,8 @@ const (
 type parcel struct {
 	from  string
 	rcpts []string
-	ascii bool      // from and rcpts are ASCII (no SMTPUTF8 needed)
-	body  []byte    // the message as written to the server, CRLF lines
-	msg   *mail.Msg // for go-mail's own transaction on a plain server
+	ascii bool   // from and rcpts are ASCII (no SMTPUTF8 needed)
+	body  []byte // the message as written to the server, CRLF lines
 	done  chan error
 
 	gone bool  // its Send returned before an outcome
@@ -91,7 +88,7 @@ func (e *Email) parcel(m Message) (*parcel, error) {
 	}
 	return &parcel{
 		from: from, rcpts: rcpts, ascii: isASCII(from + strings.Join(rcpts, "")),
-		body: body.Bytes(), msg: msg, done: make(chan error, 1),
+		body: body.Bytes(), done: make(chan error, 1),
 	}, nil
 }
 
@@ -293,8 +290,8 @@ func (e *Email) runTrip(c *smtpConn, reused bool, buf *bytes.Buffer) bool {
 		return true
 	}
 	c.deadline(e.opts.Timeout)
-	fates, answered, err := e.carryOn(c, kind, t, buf)
-	if err != nil && answered == 0 && reused && !timedOut(err) && !e.allGone(t) {
+	fates, heard, err := e.carryOn(c, kind, t, buf)
+	if err != nil && !heard && reused && !timedOut(err) && !e.allGone(t) {
 		// The idle connection went stale (the server hung up) before the
 		// server said anything; one fresh connection settles whether the
 		// server is really gone. A timeout is a slow server, not a stale
@@ -311,11 +308,11 @@ func (e *Email) runTrip(c *smtpConn, reused bool, buf *bytes.Buffer) bool {
 		*c = nc
 		kind = kindOf(c.c)
 		c.deadline(e.opts.Timeout)
-		fates, answered, err = e.carryOn(c, kind, t, buf)
+		fates, _, err = e.carryOn(c, kind, t, buf)
 	}
 	var again []*parcel
 	refused := false
-	for i, f := range fates[:answered] {
+	for i, f := range fates {
 		p := t.parcels[i]
 		switch {
 		case f.again:
@@ -327,12 +324,16 @@ func (e *Email) runTrip(c *smtpConn, reused bool, buf *bytes.Buffer) bool {
 		}
 		refused = refused || f.err != nil
 	}
-	e.requeue(again)
+	rest := t.parcels[len(fates):]
 	if err != nil {
-		e.settleAll(t.parcels[answered:], classifySMTP(err))
+		e.requeue(again)
+		e.settleAll(rest, classifySMTP(err))
 		return false
 	}
-	if refused && kind != tripPlain {
+	// A fresh connection may carry fewer at a time than the one the trip
+	// was boarded for: the rest wait for the next trip.
+	e.requeue(append(again, rest...))
+	if refused {
 		// A refused transaction may still be open on the server.
 		return c.c.Reset() == nil
 	}
@@ -340,33 +341,16 @@ func (e *Email) runTrip(c *smtpConn, reused bool, buf *bytes.Buffer) bool {
 }
 
 // carryOn sends the parcels of t over c as kind allows.
-func (e *Email) carryOn(c *smtpConn, kind tripKind, t *trip, buf *bytes.Buffer) ([]fate, int, error) {
+func (e *Email) carryOn(c *smtpConn, kind tripKind, t *trip, buf *bytes.Buffer) ([]fate, bool, error) {
 	switch kind {
 	case tripChunked:
 		return chunkedTrip(c.c, t.parcels, buf)
 	case tripPipelined:
-		f, answered, err := pipelinedTrip(c.c, t.parcels[0])
-		if answered && err == nil {
-			return []fate{f}, 1, nil
-		}
-		return nil, 0, err
+		return pipelinedTrip(c.c, t.parcels[0])
 	default:
-		err := e.client.SendWithSMTPClient(c.c, t.parcels[0].msg)
-		if err != nil && smtpCode(err) == 0 {
-			return nil, 0, err // no answer from the server
-		}
-		if err != nil && !keepAfter(err) {
-			// Refused after DATA began: go-mail leaves no transaction
-			// open, but the connection's state is its own; start afresh.
-			return []fate{{err: err}}, 1, errDiscard
-		}
-		return []fate{{err: err}}, 1, nil
+		return plainTrip(c.c, t.parcels[0])
 	}
 }
-
-// errDiscard ends a trip whose parcels all have a fate but whose
-// connection should not be used again.
-var errDiscard = errors.New("email: connection discarded after a refused transaction")
 
 func (e *Email) settleAll(ps []*parcel, err error) {
 	for _, p := range ps {

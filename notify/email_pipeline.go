@@ -67,22 +67,26 @@ func writeEnvelope(w interface{ WriteString(string) (int, error) }, c *smtp.Clie
 	}
 }
 
-// answers reads the server's answers to the commands of one transaction
-// and keeps the first refusal.
+// answers reads the server's answers to the commands of a trip: it keeps
+// the first refusal of the transaction at hand, and notes whether the
+// server answered anything at all.
 type answers struct {
 	c     *smtp.Client
 	first *refusal
+	heard bool
 }
 
-// read reads the answer to command: ok when it is the wanted one; err
-// only when no answer came (the connection failed).
-func (a *answers) read(command string, want int) (ok bool, err error) {
-	_, _, err = a.c.Text.ReadResponse(want)
+// note sorts what a command returned: true when the server agreed, false
+// with a nil error when it refused (the first refusal is kept), and the
+// error when no answer came (the connection failed).
+func (a *answers) note(command string, err error) (bool, error) {
 	var te *textproto.Error
 	switch {
 	case err == nil:
+		a.heard = true
 		return true, nil
 	case errors.As(err, &te):
+		a.heard = true
 		if a.first == nil {
 			a.first = &refusal{Command: command, Err: te}
 		}
@@ -92,20 +96,14 @@ func (a *answers) read(command string, want int) (ok bool, err error) {
 	}
 }
 
-// envelope reads the answers to MAIL and each RCPT of p.
-func (a *answers) envelope(p *parcel) error {
-	if _, err := a.read("MAIL", 250); err != nil {
-		return err
-	}
-	for range p.rcpts {
-		if _, err := a.read("RCPT", 25); err != nil {
-			return err
-		}
-	}
-	return nil
+// read reads the answer to a pipelined command.
+func (a *answers) read(command string, want int) (bool, error) {
+	_, _, err := a.c.Text.ReadResponse(want)
+	return a.note(command, err)
 }
 
-// refused is the first refusal, or nil.
+// refused is the transaction's first refusal, or nil; reset starts the
+// next transaction.
 func (a *answers) refused() error {
 	if a.first == nil {
 		return nil
@@ -113,16 +111,20 @@ func (a *answers) refused() error {
 	return a.first
 }
 
-// chunkedTrip sends every parcel of ps over c in one write, each as a
-// whole transaction (RFC 2920 pipelining of RFC 3030 chunks): MAIL, RCPT,
-// and BDAT LAST with the message as its one chunk. A server that refuses a
+func (a *answers) reset() { a.first = nil }
+
+// A trip function sends parcels over c and returns the fates of the
+// first len(fates) of them, whether the server answered anything (a
+// connection that fails before any answer may only have gone stale while
+// idle), and err when the connection failed, leaving the rest without a
+// fate. After a refusal the caller must RSET before the next trip.
+
+// chunkedTrip sends every parcel of ps in one write, each as a whole
+// transaction (RFC 2920 pipelining of RFC 3030 chunks): MAIL, RCPT, and
+// BDAT LAST with the message as its one chunk. A server that refuses a
 // command still reads the chunk after a BDAT, so the connection stays in
-// step. It then reads every answer in order and returns each parcel's
-// fate, which the answer to its BDAT LAST decides. answered counts the
-// parcels the server answered at all; err is set when the connection
-// failed, and then the parcels from answered on have no fate. After a
-// refusal the caller must RSET before the next trip.
-func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate, answered int, err error) {
+// step. The answer to each BDAT LAST decides that parcel's fate.
+func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate, heard bool, err error) {
 	// The trip is built in buf and handed over whole: the connection's
 	// own writer would cut it into 4 KiB writes.
 	buf.Reset()
@@ -132,88 +134,128 @@ func chunkedTrip(c *smtp.Client, ps []*parcel, buf *bytes.Buffer) (fates []fate,
 		buf.Write(p.body)
 	}
 	if _, err := c.Text.W.Write(buf.Bytes()); err != nil {
-		return nil, 0, err
+		return nil, false, err
 	}
 	if err := c.Text.W.Flush(); err != nil {
-		return nil, 0, err
+		return nil, false, err
 	}
-	fates = make([]fate, len(ps))
-	refused := false
-	for i, p := range ps {
-		a := answers{c: c}
-		if err := a.envelope(p); err != nil {
-			return fates, i, err
+	a := answers{c: c}
+	refusedBefore := false // an earlier transaction of the trip was refused
+	for _, p := range ps {
+		a.reset()
+		if _, err := a.read("MAIL", 250); err != nil {
+			return fates, a.heard, err
 		}
-		// The answer to BDAT LAST says whether the server took the
-		// message. It may take it after refusing MAIL as nested (the
-		// transaction an earlier refusal left open takes the recipients),
-		// so the earlier answers only explain a refusal.
+		for range p.rcpts {
+			if _, err := a.read("RCPT", 25); err != nil {
+				return fates, a.heard, err
+			}
+		}
+		// The server may take the message after refusing MAIL as nested
+		// (the transaction an earlier refusal left open takes the
+		// recipients), so the envelope's answers only explain a refusal.
 		envelope := a.refused()
-		a.first = nil
+		a.reset()
 		took, err := a.read("BDAT", 250)
 		if err != nil {
-			return fates, i, err
+			return fates, a.heard, err
 		}
+		f := fate{}
 		if !took {
-			why := a.refused()
+			f.err = a.refused()
 			if envelope != nil {
-				why = envelope
+				f.err = envelope
 			}
-			fates[i] = fate{err: why, again: refused}
+			f.again = refusedBefore
 		}
-		refused = refused || !took || envelope != nil
+		fates = append(fates, f)
+		refusedBefore = refusedBefore || !took || envelope != nil
 	}
-	return fates, len(ps), nil
+	return fates, true, nil
 }
 
-// pipelinedTrip sends one parcel over c with MAIL, RCPT and DATA in one
-// write (RFC 2920), then, after the server's 354, the dot-stuffed
-// content. When the server refused MAIL or RCPT and still answers DATA
-// with 354, an empty message ends the transaction without delivering it.
-func pipelinedTrip(c *smtp.Client, p *parcel) (f fate, answered bool, err error) {
+// pipelinedTrip sends one parcel with MAIL, RCPT and DATA in one write
+// (RFC 2920), then, after the server's 354, the dot-stuffed content. When
+// the server refused MAIL or RCPT and still answers DATA with 354, a lone
+// dot ends the transaction without a message.
+func pipelinedTrip(c *smtp.Client, p *parcel) (fates []fate, heard bool, err error) {
 	w := c.Text.W
 	writeEnvelope(w, c, p)
 	w.WriteString("DATA\r\n")
 	if err := w.Flush(); err != nil {
-		return fate{}, false, err
+		return nil, false, err
 	}
 	a := answers{c: c}
 	if _, err := a.read("MAIL", 250); err != nil {
-		return fate{}, false, err
+		return nil, a.heard, err
 	}
 	for range p.rcpts {
 		if _, err := a.read("RCPT", 25); err != nil {
-			return fate{}, true, err
+			return nil, a.heard, err
 		}
 	}
 	go354, err := a.read("DATA", 354)
 	if err != nil {
-		return fate{}, true, err
+		return nil, a.heard, err
 	}
-	if !go354 {
-		return fate{err: a.refused()}, true, nil
+	if go354 {
+		if err := writeData(c, p, a.first != nil); err != nil {
+			return nil, true, err
+		}
+		if _, err := a.read("DATA", 250); err != nil {
+			return nil, true, err
+		}
 	}
-	if a.first != nil {
-		// A lone dot: the content ends before it starts.
+	return []fate{{err: a.refused()}}, true, nil
+}
+
+// writeData writes p's content after a 354, dot-stuffed, or only the
+// closing dot when the transaction was refused.
+func writeData(c *smtp.Client, p *parcel, refused bool) error {
+	if refused {
 		if _, err := c.Text.W.WriteString(".\r\n"); err != nil {
-			return fate{}, true, err
+			return err
 		}
-		if err := c.Text.W.Flush(); err != nil {
-			return fate{}, true, err
-		}
-	} else {
-		dw := c.Text.DotWriter()
-		if _, err := dw.Write(p.body); err != nil {
-			return fate{}, true, err
-		}
-		if err := dw.Close(); err != nil {
-			return fate{}, true, err
+		return c.Text.W.Flush()
+	}
+	dw := c.Text.DotWriter()
+	if _, err := dw.Write(p.body); err != nil {
+		return err
+	}
+	return dw.Close()
+}
+
+// plainTrip sends one parcel a command at a time, with go-mail's own
+// commands, for a server that offers no PIPELINING.
+func plainTrip(c *smtp.Client, p *parcel) (fates []fate, heard bool, err error) {
+	a := answers{c: c}
+	done := func(ok bool, err error) bool { return !ok || err != nil }
+	ok, err := a.note("MAIL", c.Mail(p.from))
+	if done(ok, err) {
+		return fateOf(&a, err)
+	}
+	for _, r := range p.rcpts {
+		if ok, err := a.note("RCPT", c.Rcpt(r)); done(ok, err) {
+			return fateOf(&a, err)
 		}
 	}
-	if _, err := a.read("DATA", 250); err != nil {
-		return fate{}, true, err
+	dw, err := c.Data()
+	if ok, err := a.note("DATA", err); done(ok, err) {
+		return fateOf(&a, err)
 	}
-	return fate{err: a.refused()}, true, nil
+	if _, err := dw.Write(p.body); err != nil {
+		return nil, true, err
+	}
+	_, err = a.note("DATA", dw.Close())
+	return fateOf(&a, err)
+}
+
+// fateOf is the one parcel's fate from a, unless the connection failed.
+func fateOf(a *answers, err error) ([]fate, bool, error) {
+	if err != nil {
+		return nil, a.heard, err
+	}
+	return []fate{{err: a.refused()}}, true, nil
 }
 
 // angle puts an address between angle brackets unless it has them.

@@ -286,6 +286,16 @@ func TestEmail_PlainServer(t *testing.T) {
 	if !notify.IsPermanent(err) {
 		t.Errorf("refused recipient: got %v, want a permanent error", err)
 	}
+	// The refused transaction was reset: the connection carries the next.
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 10, "johnny@example.com")); err != nil {
+		t.Fatalf("send after the refusal: %v", err)
+	}
+	if n := len(srv.messages()); n != 6 {
+		t.Errorf("server took %d messages, want 6", n)
+	}
+	if _, _, rsets := srv.counts(); rsets == 0 {
+		t.Error("no RSET after the refused transaction")
+	}
 }
 
 // TestEmail_BurstSharesConnections: a burst far larger than MaxConns goes
