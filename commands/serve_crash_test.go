@@ -48,6 +48,7 @@ func startServeProcess(t testing.TB, bin, db string, more ...string) *serveProce
 		for sc.Scan() {
 			if m := startedLine.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m
+				break // the rest of the log is not read, only drained
 			}
 		}
 		io.Copy(io.Discard, stderr)
