@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/mail"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -21,6 +22,12 @@ func (l *loader) decodeEmail(b *hcl.Block) {
 	l.oneOf(as, "tls", e.TLS, "none", "opportunistic", "starttls", "tls")
 	if e.From == "" {
 		e.From = "mauve@" + l.p.Station.Name
+		if _, err := mail.ParseAddress(e.From); err != nil {
+			l.diags = append(l.diags, errorAt(b.DefRange, "No sender address",
+				"the default sender %q (mauve@ and the station's name) is not an address; set from = \"mauve@example.com\"", e.From))
+		}
+	} else {
+		l.address(as["from"], "email from", e.From)
 	}
 	l.p.Email = e
 }
@@ -119,4 +126,17 @@ func (l *loader) decodeExec(b *hcl.Block) {
 	}
 	l.duration(c.Attributes, "timeout", &e.Timeout)
 	l.p.Execs[e.Name] = e
+}
+
+// address checks that value, given by attribute a (what names it), is one
+// mail address, as "johnny@example.com" or "Johnny <johnny@example.com>".
+// An empty value (an unset env()) is left to the checks that need it.
+func (l *loader) address(a *hcl.Attribute, what, value string) {
+	if a == nil || value == "" {
+		return
+	}
+	if _, err := mail.ParseAddress(value); err != nil {
+		l.diags = append(l.diags, errorAt(a.Expr.Range(), "Not a mail address",
+			"%s %q is not a mail address (%v); write it as \"johnny@example.com\" or \"Johnny <johnny@example.com>\"", what, value, err))
+	}
 }

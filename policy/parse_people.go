@@ -2,6 +2,7 @@ package policy
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -21,7 +22,9 @@ func (l *loader) decodePerson(b *hcl.Block) {
 		return
 	}
 	as := c.Attributes
-	l.str(as, "email", &p.Email)
+	if l.str(as, "email", &p.Email) {
+		l.address(as["email"], "person "+strconv.Quote(p.Name)+": email", p.Email)
+	}
 	l.str(as, "sms", &p.SMS)
 	l.str(as, "xmpp", &p.XMPP)
 	if l.str(as, "password", &p.Password) && p.Password != "" && !isBcrypt(p.Password) {
