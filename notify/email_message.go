@@ -13,6 +13,9 @@ const (
 	headerEvent         mail.Header = "X-Mauve-Event"
 	headerLevel         mail.Header = "X-Mauve-Level"
 	headerAutoSubmitted mail.Header = "Auto-Submitted"
+	// Exchange and Outlook answer with out-of-office replies unless told
+	// not to; Auto-Submitted tells the rest (RFC 3834).
+	headerAutoResponseSuppress mail.Header = "X-Auto-Response-Suppress"
 )
 
 // compose builds the mail for m. Every message of an alert carries the
@@ -45,6 +48,7 @@ func (e *Email) compose(m Message) (*mail.Msg, error) {
 		msg.SetGenHeader(headerLevel, m.Notification.Level)
 	}
 	msg.SetGenHeader(headerAutoSubmitted, "auto-generated")
+	msg.SetGenHeader(headerAutoResponseSuppress, "All")
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	return msg, nil

@@ -82,6 +82,13 @@ func TestEmail_AlertLifecycle_Threaded(t *testing.T) {
 		if got, want := h.Get("X-Mauve-Event"), string(s.event); got != want {
 			t.Errorf("X-Mauve-Event: got %q, want %q", got, want)
 		}
+		// No vacation or out-of-office replies to the station.
+		if got := h.Get("Auto-Submitted"); got != "auto-generated" {
+			t.Errorf("Auto-Submitted: got %q, want auto-generated", got)
+		}
+		if got := h.Get("X-Auto-Response-Suppress"); got != "All" {
+			t.Errorf("X-Auto-Response-Suppress: got %q, want All", got)
+		}
 		msgID, refs, inReply := h.Get("Message-Id"), h.Get("References"), h.Get("In-Reply-To")
 		alertRoot := "<core-router/link-eth0@alerts1.example.com>"
 		if !strings.Contains(refs, alertRoot) {
