@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	mail "github.com/wneessen/go-mail"
+
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
 )
 
 // Mail headers mauve adds besides the standard ones.
@@ -49,7 +52,21 @@ func (e *Email) compose(m Message) (*mail.Msg, error) {
 	}
 	msg.SetGenHeader(headerAutoSubmitted, "auto-generated")
 	msg.SetGenHeader(headerAutoResponseSuppress, "All")
+	if m.Notification.Level == string(policy.Urgent) && callsForSomeone(m.Notification.Event) {
+		msg.SetImportance(mail.ImportanceHigh) // flagged in mail clients
+	}
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	return msg, nil
+}
+
+// callsForSomeone reports whether a mail of event ev asks for someone to
+// act: a raise, a reminder, or a raise started over. Acknowledgements and
+// clears are news, not calls.
+func callsForSomeone(ev store.EventKind) bool {
+	switch ev {
+	case store.EventRaised, store.EventReminder, store.EventReRaised, store.EventUnacknowledged:
+		return true
+	}
+	return false
 }

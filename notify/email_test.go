@@ -89,6 +89,15 @@ func TestEmail_AlertLifecycle_Threaded(t *testing.T) {
 		if got := h.Get("X-Auto-Response-Suppress"); got != "All" {
 			t.Errorf("X-Auto-Response-Suppress: got %q, want All", got)
 		}
+		// The urgent alert's raise and reminder are flagged; its
+		// acknowledgement and clear are not.
+		wantImportance := ""
+		if s.event == store.EventRaised || s.event == store.EventReminder {
+			wantImportance = "high"
+		}
+		if got := h.Get("Importance"); got != wantImportance {
+			t.Errorf("%s: Importance: got %q, want %q", s.event, got, wantImportance)
+		}
 		msgID, refs, inReply := h.Get("Message-Id"), h.Get("References"), h.Get("In-Reply-To")
 		alertRoot := "<core-router/link-eth0@alerts1.example.com>"
 		if !strings.Contains(refs, alertRoot) {
