@@ -235,8 +235,21 @@ func (e *Email) release(c smtpConn) {
 	}
 	e.mu.Unlock()
 	if closed {
-		_ = e.client.CloseWithSMTPClient(c.c)
+		e.goodbye(c)
 	}
+}
+
+// quitWait bounds the goodbye on a connection: a server gone quiet does
+// not hold up a reload.
+const quitWait = 2 * time.Second
+
+// goodbye says QUIT on c and closes it, whatever the server answers: an
+// idle connection's deadline has long passed, and go-mail leaves the
+// socket open when QUIT fails.
+func (e *Email) goodbye(c smtpConn) {
+	c.deadline(quitWait)
+	_ = e.client.CloseWithSMTPClient(c.c)
+	_ = c.c.Close()
 }
 
 // Close says goodbye on every idle connection, and on each busy one when
@@ -250,7 +263,7 @@ func (e *Email) Close() error {
 	e.closed = true
 	e.mu.Unlock()
 	for _, ic := range idle {
-		_ = e.client.CloseWithSMTPClient(ic.c)
+		e.goodbye(ic)
 	}
 	return nil
 }

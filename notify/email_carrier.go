@@ -176,7 +176,7 @@ func (e *Email) idleOrExit(c *smtpConn) bool {
 	}
 	e.mu.Unlock()
 	if c != nil && closed {
-		_ = e.client.CloseWithSMTPClient(c.c)
+		e.goodbye(*c)
 	}
 	return false
 }

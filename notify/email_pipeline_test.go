@@ -514,3 +514,30 @@ func BenchmarkEmail_Burst(b *testing.B) {
 		})
 	}
 }
+
+// TestEmail_CloseLongIdleConnection: Close says QUIT on a connection idle
+// for longer than the timeout (whose I/O deadline passed long ago) and
+// closes it; it does not leave the socket open.
+func TestEmail_CloseLongIdleConnection(t *testing.T) {
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 50 * time.Millisecond, IdleTimeout: time.Hour})
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // past the trip's deadline
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		quits, ended := srv.quits()
+		if quits == 1 && ended == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after Close: %d QUIT, %d connections over; want 1 and 1", quits, ended)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -30,6 +30,7 @@ type scriptSMTP struct {
 	mu        sync.Mutex
 	msgs      []scriptMsg
 	conns     int
+	ended     int // connections over
 	stalls    int // replies held back until holdLimit: the client waited mid-group
 	rsets     int
 	discarded []int // sizes of data discarded after a 354 with no recipient
@@ -87,7 +88,12 @@ func startScriptSMTP(t testing.TB, o scriptOptions) *scriptSMTP {
 			first := s.conns == 1
 			s.mu.Unlock()
 			wg.Go(func() {
-				defer c.Close()
+				defer func() {
+					_ = c.Close()
+					s.mu.Lock()
+					s.ended++
+					s.mu.Unlock()
+				}()
 				s.serve(c, first)
 			})
 		}
@@ -109,6 +115,19 @@ func (s *scriptSMTP) counts() (conns, stalls, rsets int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns, s.stalls, s.rsets
+}
+
+// quits counts the QUIT commands received, and ended the connections
+// over.
+func (s *scriptSMTP) quits() (quits, ended int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.commands {
+		if c == "QUIT" {
+			quits++
+		}
+	}
+	return quits, s.ended
 }
 
 func (s *scriptSMTP) wait(t testing.TB) scriptMsg {
