@@ -45,9 +45,10 @@ type Email struct {
 
 	mu       sync.Mutex
 	idle     []smtpConn
-	closed   bool      // after Close, connections are not kept
-	queue    []*parcel // waiting for a carrier
-	carriers int       // running carriers, at most MaxConns
+	reaper   *time.Timer // armed while connections are idle
+	closed   bool        // after Close, connections are not kept
+	queue    []*parcel   // waiting for a carrier
+	carriers int         // running carriers, at most MaxConns
 
 	bufs sync.Pool // of *bytes.Buffer, for the carriers' trips
 }
@@ -227,14 +228,52 @@ func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 }
 
 func (e *Email) release(c smtpConn) {
-	c.since = e.opts.Now()
 	e.mu.Lock()
 	closed := e.closed
 	if !closed {
-		e.idle = append(e.idle, c)
+		e.keepIdleLocked(c)
 	}
 	e.mu.Unlock()
 	if closed {
+		e.goodbye(c)
+	}
+}
+
+// keepIdleLocked keeps c for the next burst, until IdleTimeout: then the
+// reaper says goodbye on it, so that no socket lingers half-closed after
+// the server timed it out. e.mu is held.
+func (e *Email) keepIdleLocked(c smtpConn) {
+	c.since = e.opts.Now()
+	e.idle = append(e.idle, c)
+	if e.reaper == nil {
+		e.reaper = time.AfterFunc(e.opts.IdleTimeout, e.reap)
+	}
+}
+
+// reap says goodbye on the connections idle for IdleTimeout, and comes
+// back for the rest when their time is up.
+func (e *Email) reap() {
+	now := e.opts.Now()
+	e.mu.Lock()
+	e.reaper = nil
+	var old []smtpConn
+	kept := e.idle[:0]
+	next := e.opts.IdleTimeout
+	for _, c := range e.idle {
+		if idle := now.Sub(c.since); idle >= e.opts.IdleTimeout {
+			old = append(old, c)
+		} else {
+			kept = append(kept, c)
+			next = min(next, e.opts.IdleTimeout-idle)
+		}
+	}
+	clear(e.idle[len(kept):])
+	e.idle = kept
+	if len(kept) > 0 && !e.closed {
+		e.reaper = time.AfterFunc(next, e.reap)
+	}
+	e.mu.Unlock()
+	for _, c := range old {
 		e.goodbye(c)
 	}
 }
@@ -261,6 +300,10 @@ func (e *Email) Close() error {
 	idle := e.idle
 	e.idle = nil
 	e.closed = true
+	if e.reaper != nil {
+		e.reaper.Stop()
+		e.reaper = nil
+	}
 	e.mu.Unlock()
 	for _, ic := range idle {
 		e.goodbye(ic)

@@ -171,8 +171,7 @@ func (e *Email) idleOrExit(c *smtpConn) bool {
 	e.carriers--
 	closed := e.closed
 	if c != nil && !closed {
-		c.since = e.opts.Now()
-		e.idle = append(e.idle, *c)
+		e.keepIdleLocked(*c)
 	}
 	e.mu.Unlock()
 	if c != nil && closed {

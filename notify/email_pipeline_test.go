@@ -541,3 +541,33 @@ func TestEmail_CloseLongIdleConnection(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestEmail_IdleConnectionsAreClosed: a connection left idle for
+// IdleTimeout gets its QUIT and is closed, without another send to
+// notice it.
+func TestEmail_IdleConnectionsAreClosed(t *testing.T) {
+	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}})
+	p := testPolicy(t, srv.addr)
+	e := newEmail(t, p.Email, notify.EmailOptions{IdleTimeout: 50 * time.Millisecond})
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		quits, ended := srv.quits()
+		if quits == 1 && ended == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after IdleTimeout: %d QUIT, %d connections over; want 1 and 1", quits, ended)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The channel dials afresh for the next message.
+	if err := e.Send(context.Background(), pipelineMessage(t, p, 1, "johnny@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if conns, _, _ := srv.counts(); conns != 2 {
+		t.Errorf("connections: got %d, want 2", conns)
+	}
+}
