@@ -163,7 +163,9 @@ func TestServe_DatagramToSMTPStorm(t *testing.T) {
 // writing its raise datagram to the end of its SMTP DATA, through the
 // station `mauve serve` runs and a real SMTP server on loopback:
 //   - storm1000: each iteration is a storm of 1,000 datagrams into one
-//     running station (the issue's aim: p99 under 100 ms);
+//     running station (the issue's aim: p99 under 100 ms), after one storm
+//     unmeasured: a station's first storm also grows its database file
+//     and heap (TestServe_DatagramToSMTPStorm logs a first storm);
 //   - storm1000-process: the same into the built binary, `mauve serve` in
 //     a process of its own as deployed, so the station's runtime and heap
 //     are not shared with the mail server and the sender of this process;
@@ -172,6 +174,7 @@ func BenchmarkServe_DatagramToSMTP(b *testing.B) {
 	b.Run("storm1000", func(b *testing.B) {
 		mb := startE2EMailbox(b)
 		rs := startE2EStation(b, fmt.Sprintf(e2eStormHCL, mb.addr), time.Now)
+		runE2EStorm(b, rs.udp, nil, mb, e2eStormSize, "warm")
 		var lat []time.Duration
 		i := 0
 		for b.Loop() {
@@ -189,6 +192,7 @@ func BenchmarkServe_DatagramToSMTP(b *testing.B) {
 			b.Fatal(err)
 		}
 		p := startServeProcess(b, buildMauve(b), filepath.Join(dir, "mauve.db"), "--config", cfg)
+		runE2EStorm(b, p.udp, nil, mb, e2eStormSize, "warm")
 		var lat []time.Duration
 		i := 0
 		for b.Loop() {
