@@ -251,15 +251,7 @@ func TestEmail_PipelinedDataRefusedRecipient(t *testing.T) {
 			if accept354 && (len(discarded) != 1 || discarded[0] != 0) {
 				t.Errorf("content sent after a refused recipient: %v bytes", discarded)
 			}
-			if err := e.Send(context.Background(), pipelineMessage(t, p, 2, "johnny@example.com")); err != nil {
-				t.Fatalf("next send on the connection: %v", err)
-			}
-			if got := alertOf(t, srv.wait(t)); got != "core-router/link-002" {
-				t.Errorf("server took %q, want only core-router/link-002", got)
-			}
-			if n := len(srv.messages()); n != 1 {
-				t.Errorf("server took %d messages, want 1", n)
-			}
+			sendNext(t, e, srv, p, 2, 1)
 		})
 	}
 }
@@ -378,15 +370,7 @@ func TestEmail_WithdrawnBeforeTheTrip(t *testing.T) {
 		t.Fatal("Send did not return after its context ended")
 	}
 	close(gate)
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 3, "johnny@example.com")); err != nil {
-		t.Fatalf("send after the cut trip: %v", err)
-	}
-	if got := alertOf(t, srv.wait(t)); got != "core-router/link-003" {
-		t.Errorf("server took %q next, want core-router/link-003 (the withdrawn ones are never sent)", got)
-	}
-	if n := len(srv.messages()); n != 2 {
-		t.Errorf("server took %d messages, want 2", n)
-	}
+	sendNext(t, e, srv, p, 3, 2) // the withdrawn ones are never sent
 }
 
 // textPart returns the decoded text/plain part of a received message.
@@ -451,15 +435,7 @@ func TestEmail_GivenUpTripIsNotResent(t *testing.T) {
 		t.Fatalf("send given up: got %v, want context.Canceled", err)
 	}
 	close(gate)
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 2, "johnny@example.com")); err != nil {
-		t.Fatalf("next send: %v", err)
-	}
-	if got := alertOf(t, srv.wait(t)); got != "core-router/link-002" {
-		t.Errorf("server took %q next, want core-router/link-002 (the given-up trip is not resent)", got)
-	}
-	if n := len(srv.messages()); n != 3 {
-		t.Errorf("server took %d messages, want 3", n)
-	}
+	sendNext(t, e, srv, p, 2, 3) // the given-up trip is not sent again
 }
 
 // BenchmarkEmail_Burst sends bursts of 256 messages from 16 goroutines (as
@@ -529,17 +505,7 @@ func TestEmail_CloseLongIdleConnection(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		quits, ended := srv.quits()
-		if quits == 1 && ended == 1 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after Close: %d QUIT, %d connections over; want 1 and 1", quits, ended)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitGoodbye(t, srv, 1)
 }
 
 // TestEmail_IdleConnectionsAreClosed: a connection left idle for
@@ -552,22 +518,45 @@ func TestEmail_IdleConnectionsAreClosed(t *testing.T) {
 	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		quits, ended := srv.quits()
-		if quits == 1 && ended == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after IdleTimeout: %d QUIT, %d connections over; want 1 and 1", quits, ended)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitGoodbye(t, srv, 1)
 	// The channel dials afresh for the next message.
 	if err := e.Send(context.Background(), pipelineMessage(t, p, 1, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	if conns, _, _ := srv.counts(); conns != 2 {
 		t.Errorf("connections: got %d, want 2", conns)
+	}
+}
+
+// sendNext sends message id and checks that it is the next message the
+// server takes, and that the server has then taken total.
+func sendNext(t *testing.T, e *notify.Email, srv *scriptSMTP, p *policy.Policy, id, total int) {
+	t.Helper()
+	if err := e.Send(context.Background(), pipelineMessage(t, p, id, "johnny@example.com")); err != nil {
+		t.Fatalf("send %d: %v", id, err)
+	}
+	want := fmt.Sprintf("core-router/link-%03d", id)
+	if got := alertOf(t, srv.wait(t)); got != want {
+		t.Errorf("server took %q next, want %q", got, want)
+	}
+	if n := len(srv.messages()); n != total {
+		t.Errorf("server took %d messages, want %d", n, total)
+	}
+}
+
+// waitGoodbye waits until the server has seen n QUITs and n connections
+// end.
+func waitGoodbye(t *testing.T, srv *scriptSMTP, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		quits, ended := srv.quits()
+		if quits == n && ended == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d QUIT, %d connections over; want %d and %d", quits, ended, n, n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
