@@ -90,11 +90,10 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 	if err != nil {
 		return nil, err
 	}
-	// No NOOP before and no RSET after each message: a finished DATA ends
-	// the transaction, and a connection that went stale while idle shows
-	// itself at MAIL, where Send dials afresh. That is three round trips
-	// fewer per message in a burst.
-	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout), mail.WithoutNoop(), mail.WithoutRset()}
+	// go-mail dials, greets, starts TLS and authenticates; the mail
+	// transactions are mauve's own trips over its smtp.Client
+	// (email_pipeline.go).
+	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout)}
 	switch cfg.TLS {
 	case "none":
 		mo = append(mo, mail.WithTLSPolicy(mail.NoTLS))
