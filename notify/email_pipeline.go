@@ -36,7 +36,7 @@ type fate struct {
 type tripKind int
 
 const (
-	tripPlain     tripKind = iota // neither PIPELINING nor CHUNKING: go-mail's command-by-command transaction
+	tripPlain     tripKind = iota // no PIPELINING: one command at a time (go-mail's smtp.Client commands)
 	tripPipelined                 // PIPELINING: MAIL, RCPT, DATA in one write, then the content
 	tripChunked                   // PIPELINING and CHUNKING: whole transactions in one write
 )

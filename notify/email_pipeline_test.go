@@ -442,7 +442,7 @@ func TestEmail_GivenUpTripIsNotResent(t *testing.T) {
 // the worker does) through one Email to a server on loopback offering the
 // extensions named, and reports messages a second. It compares a trip of
 // whole transactions (PIPELINING and CHUNKING), pipelined envelopes with
-// DATA (PIPELINING), and go-mail's command-by-command transaction.
+// DATA (PIPELINING), and one command at a time.
 func BenchmarkEmail_Burst(b *testing.B) {
 	for _, c := range []struct {
 		name string
