@@ -497,11 +497,11 @@ func BenchmarkEmail_Burst(b *testing.B) {
 func TestEmail_CloseLongIdleConnection(t *testing.T) {
 	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}})
 	p := testPolicy(t, srv.addr)
-	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 50 * time.Millisecond, IdleTimeout: time.Hour})
+	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 500 * time.Millisecond, IdleTimeout: time.Hour})
 	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // past the trip's deadline
+	time.Sleep(600 * time.Millisecond) // past the trip's deadline
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
