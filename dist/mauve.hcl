@@ -41,6 +41,8 @@ sender_key "routers" {
   sources = ["core-router", "edge-*"]
 }
 
+# Mail goes through one relay. A relay that offers PIPELINING and CHUNKING
+# (Postfix, Exim) takes a storm of alerts many messages to a write.
 email {
   from           = "mauve@example.com"
   server         = "localhost:25"
