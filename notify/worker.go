@@ -58,7 +58,7 @@ type WorkerOptions struct {
 	// Concurrency is how many sequences of rows are served at once; one
 	// person's rows go out one at a time, in order, so rate limits count
 	// correctly. Channels that carry several messages a trip (email) fill
-	// their trips from the sends waiting at once. 0 means 16.
+	// their trips from the sends waiting at once. 0 means 32.
 	Concurrency int
 	// BaseURL is the web UI base for links; "" means the policy's station url.
 	BaseURL string
@@ -108,7 +108,7 @@ func NewWorker(o WorkerOptions) *Worker {
 		o.Clock = realClock{}
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = 32
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = time.Minute
