@@ -22,8 +22,9 @@ const maxFinishing = 512
 // person's rows when suppress_after rules count their deliveries (each
 // outcome is recorded before the next is decided), else the rows of one
 // alert for one person (so a clear never overtakes its raise). Up to
-// Concurrency sequences run at once.
-func (w *Worker) deliverAll(ctx context.Context, rows []store.Notification) {
+// Concurrency sequences run at once. No attempt starts after ctx ends;
+// those under way send on sends, which ends a grace period later.
+func (w *Worker) deliverAll(ctx, sends context.Context, rows []store.Notification) {
 	seqs := w.sequences(rows)
 	queue := make(chan sequence)
 	var senders sync.WaitGroup
@@ -33,7 +34,7 @@ func (w *Worker) deliverAll(ctx context.Context, rows []store.Notification) {
 				for _, n := range seq.rows {
 					o, ok := store.Outcome{}, false
 					if ctx.Err() == nil {
-						o, ok = w.attempt(ctx, n)
+						o, ok = w.attempt(sends, n)
 					}
 					switch {
 					case !ok:

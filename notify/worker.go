@@ -70,6 +70,12 @@ type WorkerOptions struct {
 	Batch int
 	// Poll is the longest the worker sleeps without news; 0 means 30s.
 	Poll time.Duration
+	// StopGrace is how long sends in flight when Run's context ends may
+	// still finish, so that their outcomes are recorded and a restart
+	// does not send them again; after it they are cut short, and their
+	// rows stay for the next run. No new send starts once Run is told to
+	// stop. 0 means 2s.
+	StopGrace time.Duration
 }
 
 // Worker delivers the outbox. Build it with NewWorker and run it with Run.
@@ -119,6 +125,9 @@ func NewWorker(o WorkerOptions) *Worker {
 	if o.Poll <= 0 {
 		o.Poll = 30 * time.Second
 	}
+	if o.StopGrace <= 0 {
+		o.StopGrace = 2 * time.Second
+	}
 	o.Backoff = o.Backoff.withDefaults()
 	return &Worker{
 		o: o, renderer: NewRenderer(),
@@ -135,10 +144,16 @@ func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Run delivers due rows until ctx ends, then returns nil once every send in
-// flight has returned and every outcome is recorded. A row whose send was
-// cut short stays in the outbox and goes out again on the next run.
+// flight has returned (within StopGrace) and every outcome is recorded. A
+// row whose send was cut short stays in the outbox and goes out again on
+// the next run.
 func (w *Worker) Run(ctx context.Context) error {
 	defer w.finishing.Wait()
+	// Sends run on their own context, which ends StopGrace after ctx.
+	sends, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSends()
+	stopSends := context.AfterFunc(ctx, func() { time.AfterFunc(w.o.StopGrace, cancelSends) })
+	defer stopSends()
 	changed := w.o.Outbox.OutboxChanged()
 	var gone <-chan struct{}
 	if w.o.Presence != nil {
@@ -152,7 +167,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.o.Logger.Error("read the outbox", "err", err)
 		}
 		if rows = w.claim(rows, read, now); len(rows) > 0 {
-			w.deliverAll(ctx, rows)
+			w.deliverAll(ctx, sends, rows)
 			if ctx.Err() != nil {
 				return nil
 			}

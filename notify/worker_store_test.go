@@ -113,6 +113,7 @@ func (st *station) startWorker(sendTimeout time.Duration) {
 		Logger:      logger,
 		Clock:       st.clock,
 		SendTimeout: sendTimeout,
+		StopGrace:   200 * time.Millisecond,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

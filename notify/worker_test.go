@@ -21,6 +21,7 @@ type rig struct {
 	worker *notify.Worker
 	policy *policy.Policy
 	logs   *syncBuffer
+	cancel func() // tells Run to stop
 	stop   func() // cancels Run and waits for it to return
 }
 
@@ -47,6 +48,7 @@ type rigOptions struct {
 	sendTimeout time.Duration
 	presence    notify.Presence
 	outbox      *memOutbox
+	stopGrace   time.Duration
 }
 
 func startRig(t *testing.T, o rigOptions) *rig {
@@ -66,8 +68,10 @@ func startRig(t *testing.T, o rigOptions) *rig {
 		Clock:       r.clock,
 		Presence:    o.presence,
 		SendTimeout: o.sendTimeout,
+		StopGrace:   o.stopGrace,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
 	done := make(chan error, 1)
 	go func() { done <- r.worker.Run(ctx) }()
 	var once sync.Once
@@ -233,8 +237,8 @@ func TestWorker_SlowSMTPDoesNotBlock(t *testing.T) {
 }
 
 // TestWorker_StopMidSend_RowStays: cancelling Run while a message is in
-// flight leaves the row in the outbox untouched; the next run delivers it
-// once.
+// flight, on a server that does not answer within the stop grace, leaves
+// the row in the outbox untouched; the next run delivers it once.
 func TestWorker_StopMidSend_RowStays(t *testing.T) {
 	peer := startSMTP(t)
 	stall := make(chan struct{})
@@ -243,7 +247,7 @@ func TestWorker_StopMidSend_RowStays(t *testing.T) {
 	peer.mu.Unlock()
 	defer close(stall)
 
-	r := startRig(t, rigOptions{smtpAddr: peer.addr})
+	r := startRig(t, rigOptions{smtpAddr: peer.addr, stopGrace: 100 * time.Millisecond})
 	id := r.add(store.EventRaised, "johnny", "email")
 	waitFor(t, "the message to be in flight", func() bool { return peer.sessionCount() > 0 })
 	start := time.Now()
@@ -260,6 +264,36 @@ func TestWorker_StopMidSend_RowStays(t *testing.T) {
 	r2 := startRig(t, rigOptions{smtpAddr: peer2.addr, outbox: r.outbox})
 	wantOutcome(t, r2.outbox.waitFinished(t), id, "email", store.DeliveryDelivered)
 	peer2.wait(t)
+}
+
+// TestWorker_StopLetsASendInFlightFinish: a message in flight when Run is
+// told to stop may finish within the stop grace; its outcome is recorded,
+// so the next run does not send it again. Nothing new starts meanwhile.
+func TestWorker_StopLetsASendInFlightFinish(t *testing.T) {
+	peer := startSMTP(t)
+	stall := make(chan struct{})
+	peer.mu.Lock()
+	peer.stall = stall
+	peer.mu.Unlock()
+
+	r := startRig(t, rigOptions{smtpAddr: peer.addr, stopGrace: time.Minute})
+	id := r.add(store.EventRaised, "johnny", "email")
+	waitFor(t, "the message to be in flight", func() bool { return peer.sessionCount() > 0 })
+	r.cancel()
+	// The worker is stopping: a row added now is not attempted.
+	later := r.add(store.EventRaised, "archie", "email")
+	close(stall) // the server answers at last
+	r.stop()     // fails the test if Run takes 10s to return
+	wantOutcome(t, r.outbox.waitFinished(t), id, "email", store.DeliveryDelivered)
+	if _, ok := r.outbox.row(id); ok {
+		t.Error("the delivered row is still in the outbox: a restart would send it again")
+	}
+	if n, ok := r.outbox.row(later); !ok || n.Attempts != 0 {
+		t.Errorf("row added while stopping: got %+v (present %v), want it untouched", n, ok)
+	}
+	if got := len(peer.messages()); got != 1 {
+		t.Errorf("messages: got %d, want 1", got)
+	}
 }
 
 // holdingPresence holds every personal notification of one person until
