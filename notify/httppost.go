@@ -37,6 +37,21 @@ type httpRequest struct {
 	explain func(body []byte) string
 }
 
+// httpIdlePerHost is how many idle connections a channel keeps to its
+// provider: as many as the worker sends at once, so a storm of posts
+// reuses its connections (and TLS sessions) rather than opening one a
+// post, as Go's default of two would.
+const httpIdlePerHost = 32
+
+// newHTTPClient is the client of a webhook or SMS channel built without
+// one: Go's default transport, keeping httpIdlePerHost idle connections.
+// It has no global timeout; each request has its own.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = httpIdlePerHost
+	return &http.Client{Transport: t}
+}
+
 // send performs the request and classifies the outcome: nil for 2xx, a
 // PermanentError for other answers a retry cannot mend (most 4xx), and a
 // plain error for 5xx, 408, 429, timeouts and network failures, which the

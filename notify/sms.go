@@ -42,7 +42,7 @@ var _ Channel = (*SMS)(nil)
 // a fresh one with no global timeout (each call has its own).
 func NewSMS(cfg *policy.SMS, client *http.Client, logger *slog.Logger) (*SMS, error) {
 	if client == nil {
-		client = &http.Client{}
+		client = newHTTPClient()
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

@@ -161,7 +161,7 @@ const SignatureHeader = "X-Mauve-Signature"
 // one with no global timeout (each call has its own).
 func NewWebhook(cfg *policy.Webhook, stationURL string, client *http.Client, logger *slog.Logger) (*Webhook, error) {
 	if client == nil {
-		client = &http.Client{}
+		client = newHTTPClient()
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -247,5 +248,48 @@ func TestSign(t *testing.T) {
 	want := "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
 	if got != want {
 		t.Errorf("Sign = %s, want %s", got, want)
+	}
+}
+
+// TestWebhookStormReusesConnections: 32 senders posting 32 alerts each, as
+// the worker's senders do in a storm, reuse their connections: a channel
+// built without a client keeps enough of them idle between posts. (A
+// connection goes back to the pool a moment after its answer is read, so
+// a sender now and then opens another: the bound is twice the senders.)
+func TestWebhookStormReusesConnections(t *testing.T) {
+	var mu sync.Mutex
+	opened := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			opened++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	ch, err := notify.NewWebhook(&policy.Webhook{Name: "ops", URL: srv.URL, Format: "json"}, "https://alerts1.example.com", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			for range 32 {
+				if err := ch.Send(context.Background(), m); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if opened > 64 {
+		t.Errorf("connections opened for 1,024 posts from 32 senders: %d, want at most 64", opened)
 	}
 }
