@@ -48,6 +48,9 @@ password of a person block:
 // one line of in.
 func readPassword(in io.Reader, prompt io.Writer) (string, error) {
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if restore, err := echoOff(int(f.Fd())); err == nil {
+			defer restore()
+		}
 		fmt.Fprint(prompt, "Password: ")
 		p1, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
