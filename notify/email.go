@@ -54,8 +54,9 @@ type Email struct {
 }
 
 // smtpConn is one open SMTP connection. raw is the socket under it (nil
-// for implicit TLS, which go-mail dials itself), kept so that a cancelled
-// context can break a read that go-mail holds a lock across.
+// for implicit TLS, which go-mail dials itself), kept so that a trip's
+// deadline can be set, and a trip all of whose senders gave up broken,
+// without go-mail's lock.
 type smtpConn struct {
 	c     *smtp.Client
 	raw   net.Conn
@@ -324,13 +325,11 @@ func classifySMTP(err error) error {
 	return fmt.Errorf("email: %w", err)
 }
 
+// smtpCode is the server's reply code in err, or 0 when the server gave
+// none. Every answer reaches here as a *textproto.Error: the trips read
+// replies themselves, and go-mail's SendError came only from its own
+// sends, which mauve no longer uses.
 func smtpCode(err error) int {
-	var se *mail.SendError
-	if errors.As(err, &se) {
-		if c := se.ErrorCode(); c != 0 {
-			return c
-		}
-	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
 		return te.Code
