@@ -251,15 +251,34 @@ func TestSign(t *testing.T) {
 	}
 }
 
-// TestWebhookStormReusesConnections: 32 senders posting 32 alerts each, as
-// the worker's senders do in a storm, reuse their connections: a channel
-// built without a client keeps enough of them idle between posts. (A
-// connection goes back to the pool a moment after its answer is read, so
-// a sender now and then opens another: the bound is twice the senders.)
+// TestWebhookStormReusesConnections: 32 senders posting at once, as the
+// worker's senders do in a storm, reuse their connections from one round
+// of posts to the next: a channel built without a client keeps enough of
+// them idle. The server holds every answer until all 32 posts of a round
+// have arrived, so each round needs 32 connections at once whatever the
+// machine's load; with Go's default of two idle a host, every round after
+// the first opens 30 more (242 in all), where reuse opens 32 in all.
 func TestWebhookStormReusesConnections(t *testing.T) {
-	var mu sync.Mutex
-	opened := 0
+	const senders, rounds = 32, 8
+	var (
+		mu      sync.Mutex
+		opened  int
+		arrived int
+		round   = make(chan struct{})
+	)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		all := round
+		if arrived++; arrived == senders {
+			close(round)
+			round, arrived = make(chan struct{}), 0
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -276,20 +295,23 @@ func TestWebhookStormReusesConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
-	var wg sync.WaitGroup
-	for range 32 {
-		wg.Go(func() {
-			for range 32 {
+	for range rounds {
+		var wg sync.WaitGroup
+		for range senders {
+			wg.Go(func() {
 				if err := ch.Send(context.Background(), m); err != nil {
 					t.Error(err)
 				}
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if opened > 64 {
-		t.Errorf("connections opened for 1,024 posts from 32 senders: %d, want at most 64", opened)
+	// A connection whose request write is not seen done within 50 ms of
+	// its answer is not reused (net/http's rule), so a loaded machine may
+	// open a few more than 32; the bound leaves room for that.
+	if opened > 2*senders {
+		t.Errorf("connections opened for %d rounds of %d posts at once: %d, want at most %d", rounds, senders, opened, 2*senders)
 	}
 }
