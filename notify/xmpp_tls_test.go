@@ -36,19 +36,7 @@ func TestXMPPBlockTLSAndCAFile(t *testing.T) {
 		t.Run("tls="+tt.mode, func(t *testing.T) {
 			cfg := &policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: tt.server,
 				TLS: tt.mode, CAFile: p.CAFile, CA: ca}
-			x, err := notify.NewXMPP(cfg, notify.XMPPOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			x.Start()
-			defer x.Close()
-			m := chanMessage(t, "johnny", store.EventRaised, chanAlert(), "")
-			if err := x.Send(context.Background(), m); err != nil {
-				t.Fatalf("Send: %v\n%s", err, p.Logs())
-			}
-			if got := johnny.Next(t); got != m.Short {
-				t.Errorf("johnny read %q, want %q", got, m.Short)
-			}
+			sendToJohnny(t, p, johnny, cfg)
 		})
 	}
 	t.Run("without ca_file the server is not trusted", func(t *testing.T) {
@@ -98,6 +86,13 @@ func TestXMPPBlockTLSNoneOnLoopback(t *testing.T) {
 	p.Register("johnny", johnnyPassword)
 	johnny := p.DialReader(t, "johnny", johnnyPassword)
 	cfg := &policy.XMPP{JID: "mauve@localhost", Password: mauvePassword, Server: p.Addr, TLS: "none"}
+	sendToJohnny(t, p, johnny, cfg)
+}
+
+// sendToJohnny starts a channel on cfg, sends johnny a raise through it and
+// checks that his client reads its short text.
+func sendToJohnny(t *testing.T, p *prosodytest.Server, johnny *prosodytest.Reader, cfg *policy.XMPP) {
+	t.Helper()
 	x, err := notify.NewXMPP(cfg, notify.XMPPOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

@@ -20,16 +20,7 @@ func TestStore_CorruptRecordDoesNotStopTheStation(t *testing.T) {
 	}
 	defer s.Close()
 	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	bad := Key{Source: "h", ID: "bad"}
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketAlerts).Put(alertKey(bad), []byte{1, 200}); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketDue).Put(dueKey(t0.Add(time.Minute), dueRaise, 0, bad), nil)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bad := plantCorruptAlert(t, s, t0)
 	apply := func(u wire.Update) {
 		t.Helper()
 		if err := s.Apply(context.Background(), []Received{{Update: u, ReceivedAt: t0}}); err != nil {
@@ -73,16 +64,7 @@ func TestStore_CorruptRecordIsPassedOver(t *testing.T) {
 	if err := apply(wire.Update{Source: "h", Alerts: []wire.Alert{{ID: "old"}, {ID: "later", RaiseTime: t0.Add(time.Minute), ClearTime: t0}}}); err != nil {
 		t.Fatal(err)
 	}
-	bad := Key{Source: "h", ID: "bad"}
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketAlerts).Put(alertKey(bad), []byte{1, 200}); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketDue).Put(dueKey(t0.Add(time.Minute), dueRaise, 0, bad), nil)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plantCorruptAlert(t, s, t0)
 	err = apply(wire.Update{Source: "other", Alerts: []wire.Alert{{ID: "x"}}},
 		wire.Update{Source: "h", Replace: true, Alerts: []wire.Alert{{ID: "new"}}})
 	if err != nil {
@@ -105,6 +87,23 @@ func TestStore_CorruptRecordIsPassedOver(t *testing.T) {
 	if a, _ := s.Get(Key{"other", "x"}); a.Level != "low" {
 		t.Errorf("other/x after redecide: level got %q, want low", a.Level)
 	}
+}
+
+// plantCorruptAlert writes an alert record that cannot be decoded, h/bad,
+// with a raise due a minute after t0.
+func plantCorruptAlert(t *testing.T, s *Store, t0 time.Time) Key {
+	t.Helper()
+	bad := Key{Source: "h", ID: "bad"}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketAlerts).Put(alertKey(bad), []byte{1, 200}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDue).Put(dueKey(t0.Add(time.Minute), dueRaise, 0, bad), nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bad
 }
 
 type levelDecider struct{}
