@@ -181,9 +181,10 @@ func (st *station) run(ctx context.Context) error {
 	st.listener = wire.NewListener(st.udp, st.ingest.Handle, wire.ListenerOptions{
 		Logger:          st.log,
 		DuplicateWindow: p.Station.DuplicateWindow,
-		// Four readers a socket: while one is descheduled, others keep
-		// the socket buffer from filling (fewer kernel drops under load).
-		Readers: 4,
+		MaxAlerts:       p.Station.MaxAlertsPerUpdate,
+		// Four workers decode while each socket's one reader keeps its
+		// buffer from filling (fewer kernel drops under load).
+		Workers: 4,
 		Keys:    func(source string) ([]byte, bool) { return pol().SenderKey(source) },
 		Now:     st.now,
 	})

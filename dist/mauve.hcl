@@ -24,6 +24,7 @@ station {
   holidays            = ["2026-12-25", "2026-12-26", "2027-01-01"]
   expire_cleared      = "30d"   # cleared alerts are forgotten after this long
   client_hold         = "5m"    # how long a live `mauve client` may hold an urgent alert's email/SMS
+  max_alerts_per_update = 1000  # an update with more alerts is refused whole (classic senders need a few hundred at most)
   # trusted_header    = "X-Remote-User"   # behind a reverse proxy that authenticates
 
   # Watch the watcher: this station's own heartbeat, sent to another station.

@@ -39,6 +39,10 @@ type Station struct {
 	// person's live `mauve client` may stay unacknowledged before their
 	// email/SMS/XMPP is used anyway; 0 means the default, 5 minutes.
 	ClientHold time.Duration
+	// MaxAlertsPerUpdate (max_alerts_per_update) is the most alerts one
+	// update may hold; larger updates are refused before they are
+	// decoded. 0 means the default, 1000.
+	MaxAlertsPerUpdate int
 }
 
 // ClockRange is a range of wall-clock minutes within a day, [From, To).

@@ -10,7 +10,8 @@ import (
 
 var stationSchema = &hcl.BodySchema{
 	Attributes: attrs("name", "database", "timezone", "url", "duplicate_window", "max_acknowledgement",
-		"initial_sleep", "expire_cleared", "working_hours", "daytime_hours", "dead_zone", "holidays", "trusted_header", "client_hold"),
+		"initial_sleep", "expire_cleared", "working_hours", "daytime_hours", "dead_zone", "holidays", "trusted_header", "client_hold",
+		"max_alerts_per_update"),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "listen"}, {Type: "heartbeat"}},
 }
 
@@ -49,6 +50,10 @@ func (l *loader) decodeStation(b *hcl.Block) {
 	l.duration(as, "initial_sleep", &s.InitialSleep)
 	l.duration(as, "expire_cleared", &s.ExpireCleared)
 	l.duration(as, "client_hold", &s.ClientHold)
+	if l.integer(as, "max_alerts_per_update", &s.MaxAlertsPerUpdate) && s.MaxAlertsPerUpdate == 0 {
+		l.diags = append(l.diags, errorAt(as["max_alerts_per_update"].Expr.Range(), "Invalid number",
+			"max_alerts_per_update must be at least 1 (leave it out for the default, 1000)"))
+	}
 	l.clockRanges(as, "working_hours", &s.WorkingHours)
 	l.clockRanges(as, "daytime_hours", &s.DaytimeHours)
 	l.clockRanges(as, "dead_zone", &s.DeadZone)

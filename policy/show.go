@@ -39,6 +39,9 @@ func (p *Policy) showStation(b *strings.Builder) {
 	if s.ClientHold != 0 {
 		fmt.Fprintf(b, "  client_hold   = %q\n", FormatDuration(s.ClientHold))
 	}
+	if s.MaxAlertsPerUpdate != 0 {
+		fmt.Fprintf(b, "  max_alerts_per_update = %d\n", s.MaxAlertsPerUpdate)
+	}
 	if s.TrustedHeader != "" {
 		fmt.Fprintf(b, "  trusted_header = %q\n", s.TrustedHeader)
 	}

@@ -5,8 +5,10 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/mauve-alert/mauve/wire/wirepb"
@@ -38,12 +40,15 @@ func Encode(u Update) ([]byte, error) {
 
 // Decode parses one datagram. It is tolerant where classic senders are:
 // proto2 required fields are not enforced (a missing replace is false, a
-// missing transmission_id is 0), unknown fields are ignored, and invalid
-// UTF-8 in subject, summary or detail is replaced by U+FFFD. It rejects,
-// with a *RejectError or *TooLargeError, a datagram over MaxDatagram bytes,
-// bytes that are not an AlertUpdate, an update without a source, an alert
-// without an id, and a source or id that is not valid UTF-8. Times come back
-// in UTC; 0 becomes the zero time.Time.
+// missing transmission_id is 0), unknown fields are ignored, invalid UTF-8
+// in an alert id, subject, summary or detail is replaced by U+FFFD, and
+// control characters are removed from alert ids. It rejects, with a
+// *RejectError or *TooLargeError, a datagram over MaxDatagram bytes, bytes
+// that are not an AlertUpdate, an update without a source, an alert without
+// an id (or whose id was only control characters), a source that is not
+// valid UTF-8, and a source that cleaning would change (see CheckSource):
+// such a source could otherwise pass for a protected name once cleaned.
+// Times come back in UTC; 0 becomes the zero time.Time.
 func Decode(b []byte) (Update, error) {
 	if len(b) > MaxDatagram {
 		return Update{}, &TooLargeError{Size: len(b)}
@@ -59,17 +64,54 @@ func Decode(b []byte) (Update, error) {
 	return u, nil
 }
 
+// MaxSource is the longest source, in characters, a station stores.
+const MaxSource = 512
+
+// CheckSource returns an error (reason ReasonMissingSource,
+// ReasonInvalidUTF8 or ReasonUncleanSource) unless source is already in the
+// form a station stores it: non-empty valid UTF-8 without control
+// characters, without '<' or '&' (markup and character references a
+// station would strip or decode), without surrounding white space and at
+// most MaxSource characters. Sources are checked, not cleaned, because a
+// sender key is looked up by source: "core-rout<b></b>er" must not be
+// taken for "core-router" after the key check.
+func CheckSource(id uint64, source string) error {
+	if source == "" {
+		return reject(ReasonMissingSource, "update %d has no source (want a host or system name)", id)
+	}
+	if !utf8.ValidString(source) {
+		return reject(ReasonInvalidUTF8, "update %d: source %q is not valid UTF-8", id, source)
+	}
+	unclean := func(what string) error {
+		return reject(ReasonUncleanSource, "update %d: source %q %s; send the source as plain text, as it should be stored",
+			id, source, what)
+	}
+	n := 0
+	for i, r := range source {
+		n++
+		switch {
+		case unicode.IsControl(r):
+			return unclean(fmt.Sprintf("holds the control character %U at byte %d", r, i))
+		case r == '<' || r == '&':
+			return unclean(fmt.Sprintf("holds %q at byte %d (HTML markup or a character reference)", r, i))
+		case (i == 0 || i+utf8.RuneLen(r) == len(source)) && unicode.IsSpace(r):
+			return unclean("begins or ends with white space")
+		}
+	}
+	if n > MaxSource {
+		return unclean(fmt.Sprintf("is %d characters long, over the limit of %d", n, MaxSource))
+	}
+	return nil
+}
+
 // validate applies the rules shared by Encode and Decode.
 func validate(u Update) error {
-	if u.Source == "" {
-		return reject(ReasonMissingSource, "update %d has no source (want a host or system name)", u.TransmissionID)
-	}
-	if !utf8.ValidString(u.Source) {
-		return reject(ReasonInvalidUTF8, "update %d: source %q is not valid UTF-8", u.TransmissionID, u.Source)
+	if err := CheckSource(u.TransmissionID, u.Source); err != nil {
+		return err
 	}
 	for i, a := range u.Alerts {
 		if a.ID == "" {
-			return reject(ReasonEmptyID, "update %d from %q: alert %d of %d has no id",
+			return reject(ReasonEmptyID, "update %d from %q: alert %d of %d has no id (or only control characters)",
 				u.TransmissionID, u.Source, i+1, len(u.Alerts))
 		}
 		if !utf8.ValidString(a.ID) {
@@ -131,7 +173,7 @@ func fromProto(m *wirepb.AlertUpdate) Update {
 	}
 	for i, a := range m.Alert {
 		u.Alerts[i] = Alert{
-			ID:            a.GetId(),
+			ID:            cleanID(a.GetId()),
 			RaiseTime:     unix(a.GetRaiseTime()),
 			ClearTime:     unix(a.GetClearTime()),
 			Subject:       cleanUTF8(a.GetSubject()),
@@ -186,9 +228,57 @@ func optUint32(v uint32) *uint32 {
 	return &v
 }
 
+// cleanID returns id as valid UTF-8 without control characters, which
+// have no place in an id and would reach terminals raw.
+func cleanID(id string) string {
+	id = cleanUTF8(id)
+	if strings.IndexFunc(id, unicode.IsControl) < 0 {
+		return id
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, id)
+}
+
 func cleanUTF8(s string) string {
 	if utf8.ValidString(s) {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// Field numbers of AlertUpdate that the listener reads before decoding.
+const (
+	sourceField = 2
+	alertField  = 4
+)
+
+// scan walks the top-level records of a datagram without decoding them, so
+// that a datagram can be routed and sized up for a few nanoseconds a
+// record: it returns the source's bytes (the last source record, as
+// protobuf decoding takes the last) and how many alert records there are.
+func scan(b []byte) (source []byte, alerts int, err error) {
+	for len(b) > 0 {
+		num, typ, tagLen := protowire.ConsumeTag(b)
+		if tagLen < 0 {
+			return nil, alerts, reject(ReasonMalformed, "malformed update: %v", protowire.ParseError(tagLen))
+		}
+		valLen := protowire.ConsumeFieldValue(num, typ, b[tagLen:])
+		if valLen < 0 {
+			return nil, alerts, reject(ReasonMalformed, "malformed update: field %d: %v", num, protowire.ParseError(valLen))
+		}
+		if typ == protowire.BytesType {
+			switch num {
+			case sourceField:
+				source, _ = protowire.ConsumeBytes(b[tagLen:])
+			case alertField:
+				alerts++
+			}
+		}
+		b = b[tagLen+valLen:]
+	}
+	return source, alerts, nil
 }

@@ -56,6 +56,12 @@ func TestDecode_Tolerant(t *testing.T) {
 		{"invalid UTF-8 in summary is repaired",
 			datagram(str(2, "h"), msg(4, str(1, "a"), str(5, "caf\xe9"))),
 			wire.Update{Source: "h", Alerts: []wire.Alert{{ID: "a", Summary: "caf\uFFFD"}}}},
+		{"invalid UTF-8 in an id is cleaned, not refused",
+			datagram(str(2, "h"), msg(4, str(1, "a\xc3"))),
+			wire.Update{Source: "h", Alerts: []wire.Alert{{ID: "a\uFFFD"}}}},
+		{"control characters are stripped from an id",
+			datagram(str(2, "h"), msg(4, str(1, "\x1b]0;owned\x07disk\x00\u0085/"))),
+			wire.Update{Source: "h", Alerts: []wire.Alert{{ID: "]0;owneddisk/"}}}},
 		{"zero times are unset",
 			datagram(varint(1, 0), str(2, "h"), varint(3, 0), msg(4, str(1, "a"), varint(2, 0), varint(3, 0)), varint(8, 0)),
 			wire.Update{Source: "h", Alerts: []wire.Alert{{ID: "a"}}}},
@@ -87,7 +93,15 @@ func TestDecode_Rejects(t *testing.T) {
 		{"no source", datagram(varint(1, 5), msg(4, str(1, "a"))), wire.ErrMissingSource, "missing_source", "update 5 has no source"},
 		{"alert without id", datagram(str(2, "h"), msg(4, str(1, "a")), msg(4, str(5, "s"))), wire.ErrEmptyID, "empty_id", "alert 2 of 2 has no id"},
 		{"source not UTF-8", datagram(str(2, "h\xff")), wire.ErrInvalidUTF8, "invalid_utf8", "source"},
-		{"id not UTF-8", datagram(str(2, "h"), msg(4, str(1, "\xc3"))), wire.ErrInvalidUTF8, "invalid_utf8", "alert id"},
+		{"id only control characters", datagram(str(2, "h"), msg(4, str(1, "\x00\x1b"))), wire.ErrEmptyID, "empty_id", "only control characters"},
+		{"source with NUL", datagram(str(2, "core-router\x00")), wire.ErrUncleanSource, "unclean_source", "control character U+0000 at byte 11"},
+		{"source with C1 control", datagram(str(2, "core\u009brouter")), wire.ErrUncleanSource, "unclean_source", "U+009B"},
+		{"source with a tag", datagram(str(2, "core-rout<b></b>er")), wire.ErrUncleanSource, "unclean_source", "HTML markup"},
+		{"source with an entity", datagram(str(2, "core&#45;router")), wire.ErrUncleanSource, "unclean_source", "'&' at byte 4"},
+		{"source with trailing space", datagram(str(2, "core-router ")), wire.ErrUncleanSource, "unclean_source", "white space"},
+		{"source with leading tab", datagram(str(2, "\tcore-router")), wire.ErrUncleanSource, "unclean_source", "control character U+0009"},
+		{"source with leading no-break space", datagram(str(2, "\u00a0core-router")), wire.ErrUncleanSource, "unclean_source", "white space"},
+		{"source too long", datagram(str(2, strings.Repeat("é", 513))), wire.ErrUncleanSource, "unclean_source", "513 characters long, over the limit of 512"},
 		{"too large", datagram(str(2, "h"), str(6, strings.Repeat("x", wire.MaxDatagram))), wire.ErrTooLarge, "too_large", "over the 65507-byte"},
 	}
 	for _, tc := range tests {
@@ -139,7 +153,7 @@ func TestEncode_Rejects(t *testing.T) {
 
 func TestReasons_EachSentinelOnce(t *testing.T) {
 	want := []string{"too_large", "malformed", "missing_source", "empty_id", "invalid_utf8",
-		"bad_signature", "unsigned", "replay", "duplicate"}
+		"unclean_source", "too_many_alerts", "bad_signature", "unsigned", "replay", "duplicate"}
 	if got := wire.Reasons(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}

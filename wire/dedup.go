@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 )
@@ -83,4 +84,59 @@ func (d *dedup) drop() {
 	d.ring[d.head] = seenID{}
 	d.head = (d.head + 1) % len(d.ring)
 	d.n--
+}
+
+// signedDedup remembers, per source, the signed updates verified with that
+// source's key, for as long as a replay of them could still pass
+// verification (until their transmission time is a window old). Unlike the
+// shared FIFO, no amount of other traffic evicts them: only an update
+// signed with a source's key adds to that source's memory, so it is bounded
+// by the keyed sources, which the config fixes, and by what they send.
+type signedDedup struct {
+	window time.Duration
+
+	mu      sync.Mutex
+	sources map[string]*signedSeen
+}
+
+type signedSeen struct {
+	until   map[uint64]time.Time // key → when a replay stops verifying
+	sweepAt int                  // sweep expired keys when the map reaches this size
+}
+
+func newSignedDedup(window time.Duration) *signedDedup {
+	return &signedDedup{window: window, sources: make(map[string]*signedSeen)}
+}
+
+// seenBefore records a verified update of source and reports whether it was
+// already seen. Its key is the transmission id, or for an id of 0 (which the
+// shared FIFO never remembers) the first bytes of the signature, so that a
+// signed update without an id cannot be replayed either.
+func (d *signedDedup) seenBefore(source string, id uint64, sig []byte, sent, now time.Time) bool {
+	key := id
+	if key == 0 {
+		var b [8]byte
+		copy(b[:], sig)
+		key = binary.LittleEndian.Uint64(b[:])
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.sources[source]
+	if s == nil {
+		s = &signedSeen{until: make(map[uint64]time.Time), sweepAt: 64}
+		d.sources[source] = s
+	}
+	if until, ok := s.until[key]; ok && !now.After(until) {
+		return true
+	}
+	if len(s.until) >= s.sweepAt {
+		for k, until := range s.until {
+			if now.After(until) {
+				delete(s.until, k)
+			}
+		}
+		s.sweepAt = max(64, 2*len(s.until))
+	}
+	s.until[key] = sent.Add(d.window)
+	return false
 }

@@ -22,8 +22,14 @@ var (
 	ErrMissingSource = errors.New("update has no source")
 	// ErrEmptyID: an alert has no id.
 	ErrEmptyID = errors.New("alert has no id")
-	// ErrInvalidUTF8: the source or an alert id is not valid UTF-8.
+	// ErrInvalidUTF8: the source is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("invalid UTF-8")
+	// ErrUncleanSource: the source holds what a station would clean away
+	// (control characters, markup, surrounding white space, excess length).
+	ErrUncleanSource = errors.New("source not in its stored form")
+	// ErrTooManyAlerts: the update holds more alerts than the station takes
+	// in one update.
+	ErrTooManyAlerts = errors.New("too many alerts in one update")
 	// ErrBadSignature: the signature does not match the key.
 	ErrBadSignature = errors.New("bad signature")
 	// ErrUnsigned: a signature is required from this source but absent.
@@ -43,6 +49,8 @@ const (
 	ReasonMissingSource = "missing_source"
 	ReasonEmptyID       = "empty_id"
 	ReasonInvalidUTF8   = "invalid_utf8"
+	ReasonUncleanSource = "unclean_source"
+	ReasonTooManyAlerts = "too_many_alerts"
 	ReasonBadSignature  = "bad_signature"
 	ReasonUnsigned      = "unsigned"
 	ReasonReplay        = "replay"
@@ -59,6 +67,8 @@ var reasonTable = [...]struct {
 	{ReasonMissingSource, ErrMissingSource},
 	{ReasonEmptyID, ErrEmptyID},
 	{ReasonInvalidUTF8, ErrInvalidUTF8},
+	{ReasonUncleanSource, ErrUncleanSource},
+	{ReasonTooManyAlerts, ErrTooManyAlerts},
 	{ReasonBadSignature, ErrBadSignature},
 	{ReasonUnsigned, ErrUnsigned},
 	{ReasonReplay, ErrReplay},

@@ -68,7 +68,7 @@ func TestListener_ReadBuffer(t *testing.T) {
 		case got <- struct{}{}:
 		default:
 		}
-	}, wire.ListenerOptions{ReadBuffer: want, Readers: 1})
+	}, wire.ListenerOptions{ReadBuffer: want, Workers: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- l.Run(ctx) }()

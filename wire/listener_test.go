@@ -165,7 +165,7 @@ func TestListener_AcceptsAndRejects(t *testing.T) {
 		}
 		return nil, false
 	}
-	tl := startListener(t, wire.ListenerOptions{Keys: keys, Now: clock.now, Readers: 3}, nil)
+	tl := startListener(t, wire.ListenerOptions{Keys: keys, Now: clock.now, Workers: 3}, nil)
 	signed := func(id uint64, tt time.Time, k []byte) wire.Update {
 		u, err := wire.Sign(wire.Update{TransmissionID: id, Source: "signer", Replace: true, TransmissionTime: tt}, k)
 		if err != nil {
@@ -255,7 +255,7 @@ func TestListener_DuplicateWindow(t *testing.T) {
 func TestListener_SurvivesHandlerPanicAndLogsAtBoundedRate(t *testing.T) {
 	clock := &fakeClock{}
 	clock.set(at(1764000000))
-	tl := startListener(t, wire.ListenerOptions{Now: clock.now, Readers: 1}, func(u wire.Update) {
+	tl := startListener(t, wire.ListenerOptions{Now: clock.now, Workers: 1}, func(u wire.Update) {
 		if u.Source == "boom" {
 			panic("handler bug")
 		}

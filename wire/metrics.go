@@ -18,12 +18,16 @@ type ListenerStats struct {
 	Rejected map[string]uint64
 	// Duplicates counts datagrams dropped as repeats (Rejected["duplicate"]).
 	Duplicates uint64
+	// BadTimes counts alerts taken out of accepted updates because their
+	// raise or clear time was before 2000 or more than ten years ahead.
+	BadTimes uint64
 }
 
 type counters struct {
 	received atomic.Uint64
 	decoded  atomic.Uint64
 	rejected [len(reasonTable)]atomic.Uint64
+	badTimes atomic.Uint64
 }
 
 func (c *counters) reject(reason string) {
@@ -47,6 +51,7 @@ func (l *Listener) Stats() ListenerStats {
 		s.Rejected[r.reason] = l.stats.rejected[i].Load()
 	}
 	s.Duplicates = s.Rejected[ReasonDuplicate]
+	s.BadTimes = l.stats.badTimes.Load()
 	return s
 }
 
@@ -75,6 +80,9 @@ func (l *Listener) WriteMetrics(w io.Writer) {
 	p("# HELP mauve_datagrams_duplicate_total Datagrams dropped as repeats of a recent transmission id.\n")
 	p("# TYPE mauve_datagrams_duplicate_total counter\n")
 	p("mauve_datagrams_duplicate_total %d\n", s.Duplicates)
+	p("# HELP mauve_alerts_refused_total Alerts taken out of accepted updates, by reason.\n")
+	p("# TYPE mauve_alerts_refused_total counter\n")
+	p("mauve_alerts_refused_total{reason=\"bad_time\"} %d\n", s.BadTimes)
 	if err == nil {
 		_ = l.writeBufferMetrics(w)
 	}

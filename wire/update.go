@@ -22,6 +22,11 @@ type Update struct {
 	// TransmissionTime is the sender's clock when it sent the update; zero
 	// when the sender did not say.
 	TransmissionTime time.Time
+	// Refused lists the ids of alerts the update named but the Listener
+	// took out of Alerts, because their raise or clear time was plainly
+	// wrong. They still count as named: a replace must not clear them.
+	// Encode ignores it.
+	Refused []string
 }
 
 // Alert is one alert inside an Update. Zero times mean "not set".
