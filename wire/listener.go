@@ -231,7 +231,7 @@ func (l *Listener) Receive(b []byte, from netip.AddrPort) {
 type scanned struct {
 	source []byte // raw, as sent; nil when malformed
 	alerts int
-	err    error  // malformed at the top level
+	err    error // malformed at the top level
 }
 
 func (l *Listener) scan(b []byte) scanned {
