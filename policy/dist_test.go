@@ -25,4 +25,7 @@ func TestLoad_ShippedExample(t *testing.T) {
 	if got := p.People["archie"].Channels[policy.Urgent]; len(got) != 2 || got[1] != "exec.pager" {
 		t.Errorf("archie urgent channels: got %v, want [email exec.pager]", got)
 	}
+	if got := p.Station.MaxAlertsPerUpdate; got != 1000 {
+		t.Errorf("max_alerts_per_update: got %d, want 1000", got)
+	}
 }

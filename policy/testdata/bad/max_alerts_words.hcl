@@ -1,0 +1,3 @@
+station {
+  max_alerts_per_update = "lots"
+}
