@@ -349,11 +349,13 @@ func (r *logLimiter) log(log *slog.Logger, now time.Time, msg string, args ...an
 	log.Warn(msg, args...)
 }
 
-// Raise and clear times outside [earliestTime, now+latestAhead] are plainly
-// wrong (a sender's clock reset, a unit mistake), as classic judged them.
-var earliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
-const latestAhead = 10 * 365 * 24 * time.Hour
+// Raise and clear times before earliestUnix (2000-01-01T00:00:00Z) or more
+// than latestAhead from now are plainly wrong (a sender's clock reset, a
+// unit mistake), as classic judged them.
+const (
+	earliestUnix = 946684800
+	latestAhead  = 10 * 365 * 24 * time.Hour
+)
 
 // checkTimes removes from u the alerts whose raise or clear time is plainly
 // wrong once shifted by the sender's clock offset (as a station applies
@@ -370,7 +372,7 @@ func (l *Listener) checkTimes(u *Update, now time.Time) []error {
 			return false
 		}
 		t = t.Add(offset)
-		return t.Before(earliestTime) || t.After(latest)
+		return t.Unix() < earliestUnix || t.After(latest)
 	}
 	var errs []error
 	kept := u.Alerts[:0]
