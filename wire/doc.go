@@ -11,8 +11,12 @@
 //   - [Send] resolves destinations (host, host:port, [v6]:port, SRV
 //     _mauvealert._udp) and sends one datagram to each station.
 //   - [Listener] reads datagrams from UDP sockets for a station, decodes,
-//     verifies and de-duplicates them, counts rejections, and hands each
-//     accepted Update to a [Handler].
+//     checks the source before looking up its key ([CheckSource]),
+//     verifies and de-duplicates them (signed updates per source, for the
+//     whole window), counts rejections, takes out alerts with impossible
+//     times, and hands each accepted Update to a [Handler], a source's
+//     updates in the order its socket received them. [Listener.Receive]
+//     runs one datagram through the same path without a socket.
 //
 // It does not own what an update means to a station (raising, clearing,
 // replacing: package store), who is told (policy), or the socket's address
