@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -34,12 +33,6 @@ type pages struct {
 // must not pin its buffer for ever.
 const maxPooledBuffer = 8 << 20
 
-// presentLister is what the pages need from the server's Presence to show
-// who has a live client open; *PresenceRegistry satisfies it.
-type presentLister interface {
-	List() []Present
-}
-
 // page returns the layout context of a request: its person, the time in
 // the station's zone, and who is present.
 func (p *pages) page(r *http.Request, title string, live bool) components.Page {
@@ -48,12 +41,8 @@ func (p *pages) page(r *http.Request, title string, live bool) components.Page {
 		now = now.In(loc)
 	}
 	pg := components.Page{Title: title, Person: personFrom(r.Context()), Now: now, Live: live}
-	if l, ok := p.s.presence.(presentLister); ok && pg.Person != "" {
-		pg.Present = []string{}
-		for _, pr := range l.List() {
-			pg.Present = append(pg.Present, pr.Person)
-		}
-		slices.Sort(pg.Present)
+	if p.s.presence != nil && pg.Person != "" {
+		pg.Present = append([]string{}, p.s.presence.List()...)
 	}
 	return pg
 }

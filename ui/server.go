@@ -23,9 +23,11 @@ type MetricsWriter = interface{ WriteMetrics(io.Writer) }
 
 // Presence is told when a person's live client (`mauve client`) connects
 // to the event stream, so notifications to that person can be held and
-// shown there instead. The returned function is called when it goes away.
+// shown there instead; Join's result is called when it goes away. List
+// names the people with a live client open, for the pages.
 type Presence interface {
-	Arrive(person string) (leave func())
+	Join(person string) (leave func())
+	List() []string
 }
 
 // Options configure NewServer.
