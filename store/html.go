@@ -8,9 +8,10 @@ import (
 )
 
 // This file is the project's one HTML sanitizer. Alert detail is the only
-// HTML that mauve accepts from outside; the store cleans it on receipt
-// ([SanitizeDetail]), and notify and ui pass it through the same function
-// again before marking it as markup, so there is one allow-list to review.
+// HTML that mauve accepts from outside; the store cleans it once, on
+// receipt ([SanitizeDetail], through the cleaner of sanitize.go), and holds
+// it clean: pages, mail, webhooks and the API show what is stored, so there
+// is one allow-list to review and one place it runs.
 // It is written on the golang.org/x/net/html tokenizer: an allow-list of
 // elements and attributes, everything else dropped, output re-escaped.
 

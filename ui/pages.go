@@ -18,11 +18,10 @@ import (
 	"github.com/mauve-alert/mauve/ui/components"
 )
 
-// pages holds what the page handlers share beyond the Server: the detail
-// sanitizer and the embedded static files. Built once by browserRoutes.
+// pages holds what the page handlers share beyond the Server: the
+// embedded static files and render buffers. Built once by browserRoutes.
 type pages struct {
 	s      *Server
-	detail detailPolicy
 	assets *staticAssets
 	// bufs keeps render buffers between requests, so a large list is not
 	// regrown from nothing on every live update.

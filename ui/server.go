@@ -67,8 +67,6 @@ type Server struct {
 	sessionTTL time.Duration
 	keepAlive  time.Duration
 
-	detail detailPolicy
-
 	logins *loginThrottle
 	once   *onceTokens
 	stats  serverStats
@@ -114,7 +112,6 @@ func NewServer(o Options) (*Server, error) {
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 7 * 24 * time.Hour
 	}
-	s.detail = newDetailPolicy()
 	s.logins = newLoginThrottle()
 	s.once = newOnceTokens()
 	s.web, s.socket = s.routes()
