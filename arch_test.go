@@ -315,3 +315,34 @@ func TestOnlyNotifyDecidesDelivery(t *testing.T) {
 		}
 	}
 }
+
+// TestSanitizedOnce: alert detail is sanitized once, by the store when it
+// receives it; no other package runs the sanitizer again, and ui marks
+// stored detail as markup in one function.
+func TestSanitizedOnce(t *testing.T) {
+	raw := 0
+	for _, p := range listPackages(t) {
+		for _, f := range parsePackageFiles(t, p, false) {
+			if generated(f) {
+				continue
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				id, _ := sel.X.(*ast.Ident)
+				switch {
+				case sel.Sel.Name == "SanitizeDetail" && layer(p.ImportPath) != "store":
+					t.Errorf("%s: calls SanitizeDetail; detail is sanitized once, by the store on receipt", p.ImportPath)
+				case id != nil && id.Name == "templ" && sel.Sel.Name == "Raw":
+					raw++
+				}
+				return true
+			})
+		}
+	}
+	if raw != 1 {
+		t.Errorf("templ.Raw is used %d times outside generated code, want once (ui's storedDetail)", raw)
+	}
+}
