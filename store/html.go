@@ -1,7 +1,6 @@
 package store
 
 import (
-	"html"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -53,6 +52,12 @@ var blockEnds = map[string]bool{
 	"dt": true, "dd": true,
 }
 
+// escaper escapes text and attribute values as html.EscapeString does,
+// and a carriage return too: a tokenizer reads a literal one as a line
+// feed, so written as a reference it survives, and sanitized output stays
+// the same when sanitized again.
+var escaper = strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "\r", "&#13;")
+
 // maxNesting caps open allowed elements; deeper start tags are dropped
 // (their text is kept), so hostile input cannot build a huge close-tag
 // tail.
@@ -86,7 +91,7 @@ func SanitizeDetail(s string) string {
 		}
 		switch tt {
 		case xhtml.TextToken:
-			b.WriteString(html.EscapeString(tok.Data))
+			b.WriteString(escaper.Replace(tok.Data))
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			if d, ok := dropElems[tok.Data]; ok {
 				if tt == xhtml.StartTagToken || d.rawText {
@@ -222,7 +227,7 @@ func cleanAttrs(name string, in []xhtml.Attribute, allowed []string) (out []xhtm
 func writeStart(b *strings.Builder, name string, attrs []xhtml.Attribute) {
 	b.WriteString("<" + name)
 	for _, a := range attrs {
-		b.WriteString(" " + a.Key + `="` + html.EscapeString(a.Val) + `"`)
+		b.WriteString(" " + a.Key + `="` + escaper.Replace(a.Val) + `"`)
 	}
 	b.WriteByte('>')
 }
