@@ -104,7 +104,7 @@ func (w *Worker) attempt(ctx context.Context, n store.Notification) (o store.Out
 	ref := n.Channels[n.Channel]
 	if personalChannel(ref) {
 		if hold, recheck := w.o.Presence.Hold(n.Person, n, now); hold {
-			return w.hold(ref, n, recheck, now), true
+			return w.hold(ref, recheck, now), true
 		}
 	}
 	p := w.o.Policy()

@@ -239,9 +239,9 @@ func (w *Worker) send(ctx context.Context, ref string, m Message) error {
 	return ch.Send(ctx, m)
 }
 
-// hold is the outcome for row n kept for a live client, or finished as
+// hold is the outcome for a row kept for a live client, or finished as
 // held when the client showed it and nothing remains to deliver.
-func (w *Worker) hold(ref string, n store.Notification, recheck, now time.Time) store.Outcome {
+func (w *Worker) hold(ref string, recheck, now time.Time) store.Outcome {
 	if recheck.IsZero() {
 		return store.Outcome{Status: store.DeliveryHeld, Channel: ref, Detail: heldDetail, Now: now}
 	}
