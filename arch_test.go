@@ -277,3 +277,72 @@ func TestPolicyHasNoClock(t *testing.T) {
 		}
 	}
 }
+
+// deliveryDecisions are the names that decide whether, when and how a
+// notification goes out: the outcome a delivery attempt records, the
+// outbox's reads and writes, the policy's suppression, and the presence
+// hold. Only notify (and store, which defines the outbox) may use them.
+var deliveryDecisions = map[string]bool{
+	"Outcome": true, "DeliveryStatus": true, "DeliveryDelivered": true, "DeliveryRetry": true,
+	"DeliveryFallback": true, "DeliveryFailed": true, "DeliverySuppressed": true, "DeliveryHeld": true,
+	"DueNotifications": true, "Finish": true, "Suppression": true, "SuppressionLookback": true,
+	"Hold": true, "Released": true,
+}
+
+// TestOnlyNotifyDecidesDelivery: notify owns delivery, the presence hold
+// included; every other package may tell it of live clients, never decide
+// what is sent.
+func TestOnlyNotifyDecidesDelivery(t *testing.T) {
+	for _, p := range listPackages(t) {
+		switch layer(p.ImportPath) {
+		case "notify", "store":
+			continue
+		}
+		for _, f := range parsePackageFiles(t, p, false) {
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.SelectorExpr:
+					if deliveryDecisions[n.Sel.Name] {
+						t.Errorf("%s: uses %s; only notify decides delivery", p.ImportPath, n.Sel.Name)
+					}
+				case *ast.FuncDecl:
+					if deliveryDecisions[n.Name.Name] && (p.Name != "policy" || !strings.HasPrefix(n.Name.Name, "Suppression")) {
+						t.Errorf("%s: declares %s; only notify decides delivery", p.ImportPath, n.Name.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
+
+// TestSanitizedOnce: alert detail is sanitized once, by the store when it
+// receives it; no other package runs the sanitizer again, and ui marks
+// stored detail as markup in one function.
+func TestSanitizedOnce(t *testing.T) {
+	raw := 0
+	for _, p := range listPackages(t) {
+		for _, f := range parsePackageFiles(t, p, false) {
+			if generated(f) {
+				continue
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				id, _ := sel.X.(*ast.Ident)
+				switch {
+				case sel.Sel.Name == "SanitizeDetail" && layer(p.ImportPath) != "store":
+					t.Errorf("%s: calls SanitizeDetail; detail is sanitized once, by the store on receipt", p.ImportPath)
+				case id != nil && id.Name == "templ" && sel.Sel.Name == "Raw":
+					raw++
+				}
+				return true
+			})
+		}
+	}
+	if raw != 1 {
+		t.Errorf("templ.Raw is used %d times outside generated code, want once (ui's storedDetail)", raw)
+	}
+}

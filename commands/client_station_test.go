@@ -135,7 +135,7 @@ type clientStation struct {
 	url   string
 	token string
 	store *store.Store
-	pres  *ui.PresenceRegistry
+	pres  *notify.Presence
 	mail  *clientMailbox
 	clock *clientClock
 
@@ -187,7 +187,7 @@ func startClientStation(t *testing.T, hold time.Duration) *clientStation {
 		t.Fatal(err)
 	}
 	clock := &clientClock{now: clientT0}
-	pres, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st, Hold: hold, Now: clock.Now})
+	pres, err := notify.NewPresence(notify.PresenceOptions{Alerts: st, Hold: hold, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func (st *station) run(ctx context.Context) error {
 	st.start(ctx, "scheduler", store.NewScheduler(st.store, store.SchedulerOptions{Logger: st.log, Now: st.now}).Run)
 	st.start(ctx, "ingest", st.ingest.Run)
 
-	presence, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: st.store, Now: st.now, HoldFrom: func() time.Duration { return pol().Station.ClientHold }})
+	presence, err := notify.NewPresence(notify.PresenceOptions{Alerts: st.store, Now: st.now, HoldFrom: func() time.Duration { return pol().Station.ClientHold }})
 	if err != nil {
 		return err
 	}

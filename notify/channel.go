@@ -18,7 +18,7 @@ type Message struct {
 	URL          string // link to the alert in the web UI
 	Subject      string // one line: "[mauve] RAISED (urgent): subj: summary -- source"
 	Text         string // plain-text body
-	HTML         string // HTML body, detail sanitized
+	HTML         string // HTML body, detail as the store sanitized it
 	Short        string // the classic short (SMS) form, unsplit
 	Note         string // suppression note ("further alerts suppressed…"), if any
 	Time         time.Time

@@ -102,9 +102,9 @@ func (w *Worker) attempt(ctx context.Context, n store.Notification) (o store.Out
 		return store.Outcome{Status: store.DeliveryFailed, Detail: "no channel left to try", Now: now}, true
 	}
 	ref := n.Channels[n.Channel]
-	if w.o.Presence != nil && personalChannel(ref) {
+	if personalChannel(ref) {
 		if hold, recheck := w.o.Presence.Hold(n.Person, n, now); hold {
-			return w.hold(ref, n, recheck, now), true
+			return w.hold(ref, recheck, now), true
 		}
 	}
 	p := w.o.Policy()

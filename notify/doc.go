@@ -10,11 +10,14 @@
 //   - [NewChannels], the one switch from the policy's channel blocks to
 //     constructors, keyed by channel reference ("email", "sms.twilio", …).
 //   - Message rendering ([Renderer]): the subject line, plain text, HTML and
-//     the short (SMS) form, with alert detail sanitized again here.
+//     the short (SMS) form; alert detail goes into the HTML part as the
+//     store holds it, sanitized once on receipt.
 //   - The [Worker]: retries transient failures with capped exponential
 //     backoff and jitter, falls back to the next channel of the person's
 //     list on permanent failure, applies the policy's per-person
-//     suppression and the presence hold, and reports every outcome to the
+//     suppression and the presence hold ([Presence]: while a person's live
+//     client shows their alerts, their email, SMS and XMPP wait), and
+//     reports every outcome to the
 //     store, which records it in the alert's history and updates the row.
 //
 // # What it does not own

@@ -60,9 +60,11 @@ func (e *Email) compose(m Message) (*mail.Msg, error) {
 	return msg, nil
 }
 
-// callsForSomeone reports whether a mail of event ev asks for someone to
-// act: a raise, a reminder, or a raise started over. Acknowledgements and
-// clears are news, not calls.
+// callsForSomeone reports whether a notification of event ev asks for
+// someone to act: a raise, a reminder, a raise started over, or an
+// acknowledgement that ran out. Acknowledgements and clears are news, not
+// calls: a mail of one is not flagged, and a live client showing one
+// leaves nothing to deliver.
 func callsForSomeone(ev store.EventKind) bool {
 	switch ev {
 	case store.EventRaised, store.EventReminder, store.EventReRaised, store.EventUnacknowledged:

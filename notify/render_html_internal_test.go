@@ -39,7 +39,7 @@ func templateHTML(t *testing.T, m Message, line string, fs []fact) string {
 		Detail                   template.HTML
 	}{
 		Line: line, URL: m.URL, Note: m.Note, Station: m.StationName, Facts: fs,
-		Detail: template.HTML(store.SanitizeDetail(m.Notification.Alert.Detail)), //nolint:gosec // sanitized
+		Detail: template.HTML(m.Notification.Alert.Detail), //nolint:gosec // the store sanitized it
 	})
 	if err != nil {
 		t.Fatal(err)

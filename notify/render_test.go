@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/mauve-alert/mauve/notify"
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -87,7 +89,8 @@ func renderCases() []renderCase {
 		}},
 		{name: "hostile-detail", event: store.EventRaised, alert: func(a *store.Alert) {
 			a.Summary = "line one\r\nBcc: victim@example.com"
-			a.Detail = `<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:evil()">click</a> <b>bold</b> &amp; fine`
+			// As the store holds it: sanitized once, on receipt.
+			a.Detail = store.SanitizeDetail(`<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:evil()">click</a> <b>bold</b> &amp; fine`)
 			a.ID = "odd id/with <stuff>"
 		}},
 	}
@@ -110,11 +113,27 @@ func TestRender_Golden(t *testing.T) {
 	}
 }
 
+// TestRender_NoHTMLEscapesIntoHeadersOrText: hostile detail received by a
+// real store, which sanitizes it once, reaches no mail body executable.
 func TestRender_NoHTMLEscapesIntoHeadersOrText(t *testing.T) {
 	p := testPolicy(t, "127.0.0.1:25")
+	s, err := store.Open(filepath.Join(t.TempDir(), "mauve.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	up := wire.Update{Source: "core-router", Alerts: []wire.Alert{{ID: "link-eth0", RaiseTime: t0, Summary: "down",
+		Detail: `<script>alert(1)</script><b onclick="x()">bold</b>`}}}
+	if err := s.Apply(context.Background(), []store.Received{{Update: up, ReceivedAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := s.Get(store.Key{Source: "core-router", ID: "link-eth0"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := testAlert()
 	a.Summary = "line one\r\nBcc: victim@example.com"
-	a.Detail = `<script>alert(1)</script><b onclick="x()">bold</b>`
+	a.Detail = stored.Detail
 	m := notify.NewRenderer().Render(p, notification(1, store.EventRaised, a, "johnny"), "", "", t0)
 	for _, bad := range []string{"\r", "\n"} {
 		if strings.Contains(m.Subject, bad) {

@@ -31,21 +31,6 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// Presence holds a person's personal-channel notifications while a live
-// client of theirs shows them (see ui.PresenceRegistry, which satisfies it):
-// hold false means deliver; hold true with recheckAt means keep the row and
-// ask again then; hold true with a zero recheckAt means the client showed it
-// and nothing remains to deliver. Changed receives when a person's last
-// client goes away, so held rows are asked about again at once.
-type Presence interface {
-	Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time)
-	Changed() <-chan struct{}
-}
-
-// heldDetail is the outcome detail of a row kept for a live client; the
-// presence registry documents the same text.
-const heldDetail = "held for live client"
-
 // WorkerOptions configure NewWorker. Outbox, Policy and Channels are
 // required; every other zero value is usable.
 type WorkerOptions struct {
@@ -54,7 +39,7 @@ type WorkerOptions struct {
 	Channels func() map[string]Channel // the current channels, by reference
 	Logger   *slog.Logger              // nil: discard
 	Clock    Clock                     // nil: the real clock
-	Presence Presence                  // nil: nobody is ever held
+	Presence *Presence                 // nil: nobody is ever held
 	// Concurrency is how many sequences of rows are served at once; one
 	// person's rows go out one at a time, in order, so rate limits count
 	// correctly. Channels that carry several messages a trip (email) fill
@@ -89,10 +74,9 @@ type Worker struct {
 	finished  chan struct{}  // receives when an outcome was recorded
 
 	mu       sync.Mutex
-	retries  []time.Time         // the RetryAt times this worker set, not yet passed
-	held     map[uint64]struct{} // rows kept for a live client
-	inflight map[uint64]claim    // rows attempted since the outbox was last read
-	epoch    uint64              // counts reads of the outbox
+	retries  []time.Time      // the RetryAt times this worker set, not yet passed
+	inflight map[uint64]claim // rows attempted since the outbox was last read
+	epoch    uint64           // counts reads of the outbox
 }
 
 // claim is a row the worker took from the outbox. Its claim lasts until a
@@ -133,7 +117,6 @@ func NewWorker(o WorkerOptions) *Worker {
 		o: o, renderer: NewRenderer(),
 		slots:    make(chan struct{}, maxFinishing),
 		finished: make(chan struct{}, 1),
-		held:     make(map[uint64]struct{}),
 		inflight: make(map[uint64]claim),
 	}
 }
@@ -155,10 +138,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	stopSends := context.AfterFunc(ctx, func() { time.AfterFunc(w.o.StopGrace, cancelSends) })
 	defer stopSends()
 	changed := w.o.Outbox.OutboxChanged()
-	var gone <-chan struct{}
-	if w.o.Presence != nil {
-		gone = w.o.Presence.Changed()
-	}
+	gone := w.o.Presence.Changed()
 	for {
 		now := w.o.Clock.Now()
 		read, claimed := w.startRead()
@@ -259,31 +239,21 @@ func (w *Worker) send(ctx context.Context, ref string, m Message) error {
 	return ch.Send(ctx, m)
 }
 
-// hold is the outcome for row n kept for a live client, or finished as
+// hold is the outcome for a row kept for a live client, or finished as
 // held when the client showed it and nothing remains to deliver.
-func (w *Worker) hold(ref string, n store.Notification, recheck, now time.Time) store.Outcome {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+func (w *Worker) hold(ref string, recheck, now time.Time) store.Outcome {
 	if recheck.IsZero() {
-		delete(w.held, n.ID)
 		return store.Outcome{Status: store.DeliveryHeld, Channel: ref, Detail: heldDetail, Now: now}
 	}
-	w.held[n.ID] = struct{}{}
-	w.retries = append(w.retries, recheck)
+	w.retryAt(recheck)
 	return store.Outcome{Status: store.DeliveryRetry, Channel: ref, Detail: heldDetail, RetryAt: recheck, Now: now, Waiting: true}
 }
 
-// releaseHeld makes every held row due now, after a client went away.
+// releaseHeld makes the rows held for people whose clients went away due
+// now.
 func (w *Worker) releaseHeld() {
-	w.mu.Lock()
-	ids := make([]uint64, 0, len(w.held))
-	for id := range w.held {
-		ids = append(ids, id)
-	}
-	clear(w.held)
-	w.mu.Unlock()
 	now := w.o.Clock.Now()
-	for _, id := range ids {
+	for _, id := range w.o.Presence.Released() {
 		err := w.o.Outbox.Finish(id, store.Outcome{Status: store.DeliveryRetry, Detail: "live client left", RetryAt: now, Now: now, Waiting: true})
 		if err != nil {
 			w.o.Logger.Debug("release held notification", "id", id, "err", err)

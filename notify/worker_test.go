@@ -46,7 +46,7 @@ type rigOptions struct {
 	smtpAddr    string
 	emailOpts   notify.EmailOptions
 	sendTimeout time.Duration
-	presence    notify.Presence
+	presence    *notify.Presence
 	outbox      *memOutbox
 	stopGrace   time.Duration
 }
@@ -296,40 +296,15 @@ func TestWorker_StopLetsASendInFlightFinish(t *testing.T) {
 	}
 }
 
-// holdingPresence holds every personal notification of one person until
-// told to let go.
-type holdingPresence struct {
-	mu      sync.Mutex
-	person  string
-	showed  bool // true: the client showed it and nothing remains
-	changed chan struct{}
-}
-
-func (h *holdingPresence) Hold(person string, _ store.Notification, now time.Time) (bool, time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	switch {
-	case person != h.person:
-		return false, time.Time{}
-	case h.showed:
-		return true, time.Time{}
-	default:
-		return true, now.Add(5 * time.Minute)
-	}
-}
-
-func (h *holdingPresence) Changed() <-chan struct{} { return h.changed }
-
-func (h *holdingPresence) leave() {
-	h.mu.Lock()
-	h.person = ""
-	h.mu.Unlock()
-	h.changed <- struct{}{}
-}
-
 func TestWorker_PresenceHold(t *testing.T) {
 	peer := startSMTP(t)
-	pr := &holdingPresence{person: "johnny", changed: make(chan struct{}, 1)}
+	a := testAlert()
+	now := t0
+	pr, err := notify.NewPresence(notify.PresenceOptions{Alerts: storeWith(t, a.Source, a.ID), Hold: 5 * time.Minute, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leave := pr.Join("johnny")
 	r := startRig(t, rigOptions{smtpAddr: peer.addr, presence: pr})
 
 	held := r.add(store.EventRaised, "johnny", "email")
@@ -343,13 +318,11 @@ func TestWorker_PresenceHold(t *testing.T) {
 	logged := r.add(store.EventRaised, "johnny", "log")
 	wantOutcome(t, r.outbox.waitFinished(t), logged, "log", store.DeliveryDelivered)
 
-	pr.leave() // the client went away: the held row goes out now
+	leave() // the client went away: the held row goes out now
 	wantOutcome(t, r.outbox.waitFinished(t), held, "", store.DeliveryRetry)
 	wantOutcome(t, r.outbox.waitFinished(t), held, "email", store.DeliveryDelivered)
 
-	pr.mu.Lock()
-	pr.person, pr.showed = "johnny", true
-	pr.mu.Unlock()
+	defer pr.Join("johnny")()
 	shown := r.add(store.EventAcknowledged, "johnny", "email")
 	wantOutcome(t, r.outbox.waitFinished(t), shown, "email", store.DeliveryHeld)
 	if got := len(peer.messages()); got != 2 {

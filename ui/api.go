@@ -86,9 +86,7 @@ func toAlertJSON(a store.Alert) alertJSON {
 
 // alertJSON is a as the API shows it. Its detail is the store's, which
 // the store sanitized with an allow-list when it was received (see
-// store.Alert.Detail); the API does not sanitize it a second time, which
-// would double the cost of a 10,000-alert list. Pages mark detail as markup
-// only after their own pass through detailPolicy.
+// store.Alert.Detail): the API, pages and mail all show that same text.
 func (s *Server) alertJSON(a store.Alert) alertJSON {
 	return toAlertJSON(a)
 }

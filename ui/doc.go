@@ -2,7 +2,8 @@
 // components in ui/components), the JSON API under /api/v1, the live event
 // stream, logins, sessions and API tokens, /healthz and /metrics, the unix
 // socket that `mauve ack` uses on the station, the Client that `mauve ack`
-// and `mauve client` use to reach it, and the registry of live clients.
+// and `mauve client` use to reach it. The station's record of live clients
+// (notify.Presence) is told when a client's event stream opens and closes.
 //
 // routes.go lists every URL. Handlers decode and validate input, make one
 // call to the store (or ask the policy a question such as when an

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -19,11 +18,10 @@ import (
 	"github.com/mauve-alert/mauve/ui/components"
 )
 
-// pages holds what the page handlers share beyond the Server: the detail
-// sanitizer and the embedded static files. Built once by browserRoutes.
+// pages holds what the page handlers share beyond the Server: the
+// embedded static files and render buffers. Built once by browserRoutes.
 type pages struct {
 	s      *Server
-	detail detailPolicy
 	assets *staticAssets
 	// bufs keeps render buffers between requests, so a large list is not
 	// regrown from nothing on every live update.
@@ -34,12 +32,6 @@ type pages struct {
 // must not pin its buffer for ever.
 const maxPooledBuffer = 8 << 20
 
-// presentLister is what the pages need from the server's Presence to show
-// who has a live client open; *PresenceRegistry satisfies it.
-type presentLister interface {
-	List() []Present
-}
-
 // page returns the layout context of a request: its person, the time in
 // the station's zone, and who is present.
 func (p *pages) page(r *http.Request, title string, live bool) components.Page {
@@ -48,12 +40,8 @@ func (p *pages) page(r *http.Request, title string, live bool) components.Page {
 		now = now.In(loc)
 	}
 	pg := components.Page{Title: title, Person: personFrom(r.Context()), Now: now, Live: live}
-	if l, ok := p.s.presence.(presentLister); ok && pg.Person != "" {
-		pg.Present = []string{}
-		for _, pr := range l.List() {
-			pg.Present = append(pg.Present, pr.Person)
-		}
-		slices.Sort(pg.Present)
+	if p.s.presence != nil && pg.Person != "" {
+		pg.Present = append([]string{}, p.s.presence.List()...)
 	}
 	return pg
 }

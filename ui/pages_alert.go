@@ -79,7 +79,7 @@ func (p *pages) alertView(k store.Key) (components.AlertPage, error) {
 	}
 	return components.AlertPage{
 		Alert:      a,
-		Detail:     p.detail.html(a.Detail),
+		Detail:     storedDetail(a.Detail),
 		History:    h,
 		AckDefault: p.ackDefault(a.Group),
 	}, nil

@@ -20,7 +20,7 @@ import "net/http"
 //	POST /tokens                          make one (its secret shown once)
 //	POST /tokens/{id}/revoke              revoke one
 func (s *Server) browserRoutes(mux *http.ServeMux) {
-	p := &pages{s: s, detail: newDetailPolicy(), assets: newStaticAssets()}
+	p := &pages{s: s, assets: newStaticAssets()}
 	auth := func(h http.HandlerFunc) http.Handler { return s.pageAuth(h) }
 
 	mux.HandleFunc("GET /login", p.loginForm)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mauve-alert/mauve/notify"
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/wire"
 )
@@ -168,7 +169,7 @@ func TestPages_AlertPage(t *testing.T) {
 // TestPages_Present: the layout shows who has a live client open.
 func TestPages_Present(t *testing.T) {
 	st := newPagesStation(t)
-	reg, err := NewPresenceRegistry(PresenceOptions{Alerts: st.store, Now: st.Now})
+	reg, err := notify.NewPresence(notify.PresenceOptions{Alerts: st.store, Now: st.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestPages_Present(t *testing.T) {
 	if res := st.get(c, "/"); !strings.Contains(res.body, "Nobody has a live client open.") {
 		t.Errorf("with nobody present: got no slot saying so")
 	}
-	leave := reg.Join("archie", "mauve client")
+	leave := reg.Join("archie")
 	res := st.get(c, "/")
 	leave()
 	if !strings.Contains(res.body, `data-testid="present"`) || !strings.Contains(res.body, "<li>archie</li>") {

@@ -23,9 +23,11 @@ type MetricsWriter = interface{ WriteMetrics(io.Writer) }
 
 // Presence is told when a person's live client (`mauve client`) connects
 // to the event stream, so notifications to that person can be held and
-// shown there instead. The returned function is called when it goes away.
+// shown there instead; Join's result is called when it goes away. List
+// names the people with a live client open, for the pages.
 type Presence interface {
-	Arrive(person string) (leave func())
+	Join(person string) (leave func())
+	List() []string
 }
 
 // Options configure NewServer.
@@ -64,8 +66,6 @@ type Server struct {
 	presence   Presence
 	sessionTTL time.Duration
 	keepAlive  time.Duration
-
-	detail detailPolicy
 
 	logins *loginThrottle
 	once   *onceTokens
@@ -112,7 +112,6 @@ func NewServer(o Options) (*Server, error) {
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 7 * 24 * time.Hour
 	}
-	s.detail = newDetailPolicy()
 	s.logins = newLoginThrottle()
 	s.once = newOnceTokens()
 	s.web, s.socket = s.routes()

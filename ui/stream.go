@@ -29,7 +29,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stop := s.store.Subscribe()
 	defer stop()
 	if r.URL.Query().Get("client") == "1" && s.presence != nil {
-		leave := s.arrive(personFrom(r.Context()), r.UserAgent())
+		leave := s.presence.Join(personFrom(r.Context()))
 		defer leave()
 	}
 	s.stats.streams.Add(1)
@@ -86,17 +86,6 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-}
-
-// arrive tells the presence registry a live client connected, with its
-// User-Agent when the registry records one.
-func (s *Server) arrive(person, agent string) (leave func()) {
-	if j, ok := s.presence.(interface {
-		Join(person, agent string) (leave func())
-	}); ok {
-		return j.Join(person, agent)
-	}
-	return s.presence.Arrive(person)
 }
 
 // behind reports whether a subscriber that just received from changes may

@@ -1,13 +1,14 @@
-package ui
+package notify
 
 import (
 	"errors"
 	"time"
 
+	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
 
-// Hold decides what the notify worker does with notification n for person
+// Hold decides what the worker does with notification n for person
 // at now, instead of delivering it through their channels:
 //
 //   - (false, zero): deliver it as usual. The person has no live client, or
@@ -23,7 +24,7 @@ import (
 //
 // Hold reads the alert's current state; when that fails it says deliver,
 // because a lost email is worse than a duplicate one.
-func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time) {
+func (p *Presence) Hold(person string, n store.Notification, now time.Time) (hold bool, recheckAt time.Time) {
 	if p == nil {
 		return false, time.Time{}
 	}
@@ -31,11 +32,16 @@ func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Ti
 	p.mu.Lock()
 	since, present := p.sinceLocked(person)
 	row, wasHeld := p.held[n.ID]
+	if row.released {
+		// Asked again: should it stay held, a later leave releases it anew.
+		row.released = false
+		p.held[n.ID] = row
+	}
 	p.mu.Unlock()
 	if !present && !wasHeld {
 		return false, time.Time{}
 	}
-	if !wantsAttention(n.Event) {
+	if !callsForSomeone(n.Event) {
 		return present, time.Time{}
 	}
 
@@ -78,7 +84,7 @@ func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Ti
 		p.latest[ha] = n.ID
 	}
 	period := p.holdTime()
-	if n.Level != "urgent" {
+	if n.Level != string(policy.Urgent) {
 		return true, now.Add(period)
 	}
 	deadline := row.first.Add(period)
@@ -89,35 +95,24 @@ func (p *PresenceRegistry) Hold(person string, n store.Notification, now time.Ti
 	return true, deadline
 }
 
-// wantsAttention reports whether a notification of this event asks someone
-// to act (and so may escalate to normal delivery), rather than telling of
-// a change that a live client shows by itself.
-func wantsAttention(e store.EventKind) bool {
-	switch e {
-	case store.EventRaised, store.EventReRaised, store.EventReminder, store.EventUnacknowledged:
-		return true
-	}
-	return false
-}
-
 // sinceLocked returns when person's earliest live client connected.
-func (p *PresenceRegistry) sinceLocked(person string) (time.Time, bool) {
+func (p *Presence) sinceLocked(person string) (time.Time, bool) {
 	var since time.Time
-	for _, c := range p.clients[person] {
-		if since.IsZero() || c.since.Before(since) {
-			since = c.since
+	for _, at := range p.clients[person] {
+		if since.IsZero() || at.Before(since) {
+			since = at
 		}
 	}
 	return since, len(p.clients[person]) > 0
 }
 
-func (p *PresenceRegistry) forget(id uint64) {
+func (p *Presence) forget(id uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.forgetLocked(id)
 }
 
-func (p *PresenceRegistry) forgetLocked(id uint64) {
+func (p *Presence) forgetLocked(id uint64) {
 	row, ok := p.held[id]
 	if !ok {
 		return
@@ -134,7 +129,7 @@ func (p *PresenceRegistry) forgetLocked(id uint64) {
 const heldMemory = 24 * time.Hour
 
 // pruneLocked forgets rows first held long ago, at most once an hour.
-func (p *PresenceRegistry) pruneLocked(now time.Time) {
+func (p *Presence) pruneLocked(now time.Time) {
 	if now.Sub(p.pruned) < time.Hour {
 		return
 	}

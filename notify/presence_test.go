@@ -1,13 +1,14 @@
-package ui_test
+package notify_test
 
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/mauve-alert/mauve/notify"
 	"github.com/mauve-alert/mauve/store"
-	"github.com/mauve-alert/mauve/ui"
 	"github.com/mauve-alert/mauve/wire"
 )
 
@@ -16,12 +17,18 @@ var p0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 // presenceStore opens a real store with one raised alert, src/a.
 func presenceStore(t *testing.T) *store.Store {
 	t.Helper()
+	return storeWith(t, "src", "a")
+}
+
+// storeWith opens a real store with one raised alert, source/id.
+func storeWith(t *testing.T, source, id string) *store.Store {
+	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "mauve.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	up := wire.Update{Source: "src", Alerts: []wire.Alert{{ID: "a", RaiseTime: p0, Summary: "down"}}}
+	up := wire.Update{Source: source, Alerts: []wire.Alert{{ID: id, RaiseTime: p0, Summary: "down"}}}
 	if err := s.Apply(context.Background(), []store.Received{{Update: up, ReceivedAt: p0}}); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +44,7 @@ type holdWant struct {
 	recheck time.Time
 }
 
-func checkHold(t *testing.T, p *ui.PresenceRegistry, n store.Notification, now time.Time, want holdWant) {
+func checkHold(t *testing.T, p *notify.Presence, n store.Notification, now time.Time, want holdWant) {
 	t.Helper()
 	hold, recheck := p.Hold("johnny", n, now)
 	if hold != want.hold || !recheck.Equal(want.recheck) {
@@ -45,9 +52,9 @@ func checkHold(t *testing.T, p *ui.PresenceRegistry, n store.Notification, now t
 	}
 }
 
-func newRegistry(t *testing.T, s *store.Store, now *time.Time) *ui.PresenceRegistry {
+func newRegistry(t *testing.T, s *store.Store, now *time.Time) *notify.Presence {
 	t.Helper()
-	p, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: s, Hold: 5 * time.Minute, Now: func() time.Time { return *now }})
+	p, err := notify.NewPresence(notify.PresenceOptions{Alerts: s, Hold: 5 * time.Minute, Now: func() time.Time { return *now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +65,7 @@ func TestPresence_NobodyPresentDelivers(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
 	checkHold(t, p, row(1, store.EventRaised, "urgent"), p0, holdWant{false, time.Time{}})
-	var nilRegistry *ui.PresenceRegistry
+	var nilRegistry *notify.Presence
 	if hold, _ := nilRegistry.Hold("johnny", row(1, store.EventRaised, "urgent"), p0); hold {
 		t.Error("a nil registry held a notification")
 	}
@@ -69,7 +76,7 @@ func TestPresence_NobodyPresentDelivers(t *testing.T) {
 func TestPresence_UrgentHeldUntilHoldTime(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
-	leave := p.Join("johnny", "mauve-client/test")
+	leave := p.Join("johnny")
 	defer leave()
 	n := row(1, store.EventRaised, "urgent")
 	checkHold(t, p, n, p0, holdWant{true, p0.Add(5 * time.Minute)})
@@ -81,7 +88,7 @@ func TestPresence_AcknowledgedWhileHeldIsDone(t *testing.T) {
 	now := p0
 	s := presenceStore(t)
 	p := newRegistry(t, s, &now)
-	leave := p.Join("johnny", "")
+	leave := p.Join("johnny")
 	n := row(1, store.EventRaised, "urgent")
 	checkHold(t, p, n, p0, holdWant{true, p0.Add(5 * time.Minute)})
 	if _, err := s.Acknowledge(store.Key{Source: "src", ID: "a"}, "johnny", p0.Add(time.Hour), "on it", p0.Add(time.Minute)); err != nil {
@@ -96,7 +103,7 @@ func TestPresence_AcknowledgedWhileHeldIsDone(t *testing.T) {
 func TestPresence_LeaveReleases(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
-	leave := p.Join("johnny", "")
+	leave := p.Join("johnny")
 	n := row(1, store.EventRaised, "normal")
 	checkHold(t, p, n, p0, holdWant{true, p0.Add(5 * time.Minute)})
 	checkHold(t, p, n, p0.Add(time.Hour), holdWant{true, p0.Add(time.Hour + 5*time.Minute)})
@@ -112,7 +119,7 @@ func TestPresence_LeaveReleases(t *testing.T) {
 func TestPresence_NewsAndSupersededAreDone(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
-	defer p.Join("johnny", "")()
+	defer p.Join("johnny")()
 	checkHold(t, p, row(1, store.EventCleared, "urgent"), p0, holdWant{true, time.Time{}})
 	checkHold(t, p, row(2, store.EventRaised, "normal"), p0, holdWant{true, p0.Add(5 * time.Minute)})
 	checkHold(t, p, row(3, store.EventReminder, "normal"), p0.Add(time.Minute), holdWant{true, p0.Add(6 * time.Minute)})
@@ -123,38 +130,63 @@ func TestPresence_NewsAndSupersededAreDone(t *testing.T) {
 // The hold time follows the policy in force (station client_hold).
 func TestPresence_HoldFromPolicy(t *testing.T) {
 	hold := time.Minute
-	p, err := ui.NewPresenceRegistry(ui.PresenceOptions{Alerts: presenceStore(t), HoldFrom: func() time.Duration { return hold }})
+	p, err := notify.NewPresence(notify.PresenceOptions{Alerts: presenceStore(t), HoldFrom: func() time.Duration { return hold }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Join("johnny", "")()
+	defer p.Join("johnny")()
 	checkHold(t, p, row(1, store.EventRaised, "urgent"), p0, holdWant{true, p0.Add(time.Minute)})
 	hold = 0 // unset: the default
-	checkHold(t, p, row(2, store.EventRaised, "normal"), p0, holdWant{true, p0.Add(ui.DefaultClientHold)})
+	checkHold(t, p, row(2, store.EventRaised, "normal"), p0, holdWant{true, p0.Add(notify.DefaultClientHold)})
 }
 
 func TestPresence_List(t *testing.T) {
 	now := p0
 	p := newRegistry(t, presenceStore(t), &now)
-	l1 := p.Join("johnny", "mauve-client/1")
-	now = p0.Add(time.Minute)
-	l2 := p.Join("johnny", "mauve-client/2")
-	l3 := p.Arrive("archie")
-	got := p.List()
-	if len(got) != 2 || got[0].Person != "archie" || got[1].Person != "johnny" || got[1].Clients != 2 || !got[1].Since.Equal(p0) || len(got[1].Agents) != 2 {
-		t.Errorf("got %+v, want archie, then johnny with 2 clients since %v", got, p0)
+	l1 := p.Join("johnny")
+	l2 := p.Join("johnny")
+	l3 := p.Join("archie")
+	if got := p.List(); !slices.Equal(got, []string{"archie", "johnny"}) {
+		t.Errorf("got %q, want archie, then johnny", got)
 	}
 	l1()
 	l1() // twice is harmless
-	if got := p.List(); len(got) != 2 || got[1].Clients != 1 {
-		t.Errorf("after one leave got %+v", got)
+	if got := p.List(); !slices.Equal(got, []string{"archie", "johnny"}) || !p.IsPresent("johnny") {
+		t.Errorf("after one of johnny's two clients left got %q, want both still present", got)
 	}
 	l2()
 	l3()
 	if got := p.List(); len(got) != 0 {
-		t.Errorf("after everyone left got %+v, want nobody", got)
+		t.Errorf("after everyone left got %q, want nobody", got)
 	}
 	if p.IsPresent("johnny") {
 		t.Error("johnny still present")
+	}
+}
+
+// Released names each row held for a person who left once, and again after
+// the row was held anew for a client that came back and left in turn.
+func TestPresence_Released(t *testing.T) {
+	now := p0
+	p := newRegistry(t, presenceStore(t), &now)
+	leave := p.Join("johnny")
+	defer p.Join("archie")() // someone else's client stays throughout
+	n := row(1, store.EventRaised, "normal")
+	checkHold(t, p, n, p0, holdWant{true, p0.Add(5 * time.Minute)})
+	if got := p.Released(); len(got) != 0 {
+		t.Errorf("while johnny is present: released %v, want nothing", got)
+	}
+	leave()
+	if got := p.Released(); !slices.Equal(got, []uint64{1}) {
+		t.Errorf("after johnny left: released %v, want [1]", got)
+	}
+	if got := p.Released(); len(got) != 0 {
+		t.Errorf("asked twice: released %v, want nothing the second time", got)
+	}
+	leave = p.Join("johnny")
+	checkHold(t, p, n, p0.Add(time.Minute), holdWant{true, p0.Add(6 * time.Minute)})
+	leave()
+	if got := p.Released(); !slices.Equal(got, []uint64{1}) {
+		t.Errorf("after johnny came back and left again: released %v, want [1]", got)
 	}
 }
