@@ -93,3 +93,35 @@ person "archie" {
 		t.Errorf("archie's sixth notification was held, want no limit")
 	}
 }
+
+// Acknowledging for 0 working (daytime) hours lasts until such hours next
+// start, or ends now inside them; one that would end exactly at closing
+// time ends at the next opening instead (SPEC.md section 12).
+func TestAcknowledgeUntil_ClassicZeroAndClosingTime(t *testing.T) {
+	loc := london(t)
+	p := mustParse(t, `
+station { timezone = "Europe/London" }
+person "p" { all = [log] }`)
+	d := func(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, loc) }
+	a := store.Alert{Source: "web", ID: "x"}
+	for _, c := range []struct {
+		name, spec, mode string
+		now, want        time.Time
+	}{
+		{"0 working hours on Friday evening: Monday's opening", "0", policy.CountWorking, d(27, 17, 45), d(30, 9, 30)},
+		{"0h working hours inside them: now", "0h", policy.CountWorking, d(25, 10, 0), d(25, 10, 0)},
+		{"0 daytime hours at night: the morning", "0", policy.CountDaytime, d(25, 23, 0), d(26, 8, 0)},
+		{"a working day from opening: the next opening", "8h", policy.CountWorking, d(25, 9, 30), d(26, 9, 30)},
+		{"ending at Friday's closing: Monday's opening", "30m", policy.CountWorking, d(27, 17, 0), d(30, 9, 30)},
+		{"ending at daytime's end: the next morning", "2h", policy.CountDaytime, d(25, 20, 0), d(26, 8, 0)},
+		{"a minute short of closing is kept", "29m", policy.CountWorking, d(27, 17, 0), d(27, 17, 29)},
+	} {
+		got, err := p.AcknowledgeUntil(a, c.spec, c.mode, c.now)
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("%s: got %v, %v, want %v", c.name, got, err, c.want)
+		}
+	}
+	if _, err := p.AcknowledgeUntil(a, "0", policy.CountWallclock, d(25, 10, 0)); err == nil || !strings.Contains(err.Error(), "longer than zero") {
+		t.Errorf("0 wallclock hours: got %v, want an error", err)
+	}
+}
