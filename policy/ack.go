@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,10 +34,8 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 			return time.Time{}, fmt.Errorf("acknowledge: no alert group")
 		}
 		d = g.AcknowledgementTime
-	} else if dd, err := ParseDuration(spec); err == nil {
+	} else if dd, err := ParseFor(spec); err == nil {
 		d = dd
-	} else if h, err := strconv.ParseFloat(spec, 64); err == nil && h > 0 && h <= 24*366 {
-		d = time.Duration(h * float64(time.Hour)) // "N hours", as the classic web form asked
 	} else {
 		until, err := p.parseTime(spec, now)
 		if err != nil {
