@@ -28,7 +28,7 @@ func presenceStore(t *testing.T) *store.Store {
 	return s
 }
 
-func row(id uint64, ev store.EventKind, level string) store.Notification {
+func row(id uint64, ev store.EventKind, level store.Level) store.Notification {
 	return store.Notification{ID: id, Source: "src", AlertID: "a", Person: "johnny", Event: ev, Level: level, Created: p0}
 }
 
