@@ -325,3 +325,30 @@ func TestOneDurationParser(t *testing.T) {
 		}
 	}
 }
+
+// TestOneLevelOrder: the order of levels is store.Level.Rank's alone; no
+// other package declares its own ranking or list of levels to sort by.
+func TestOneLevelOrder(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath == module+"/store" {
+			continue
+		}
+		for _, f := range parsePackageFiles(t, p, false) {
+			ast.Inspect(f, func(n ast.Node) bool {
+				var name string
+				switch n := n.(type) {
+				case *ast.FuncDecl:
+					name = n.Name.Name
+				case *ast.ValueSpec:
+					name = n.Names[0].Name
+				default:
+					return true
+				}
+				if lower := strings.ToLower(name); strings.Contains(lower, "levelrank") || strings.Contains(lower, "levelorder") {
+					t.Errorf("%s: %s orders levels; use store.Level.Rank, the one order", p.ImportPath, name)
+				}
+				return true
+			})
+		}
+	}
+}
