@@ -188,3 +188,25 @@ func driveTerm(m tea.Model, msgs []tea.Msg) tea.Model {
 	}
 	return m
 }
+
+// Acknowledging for 0 working hours through the web form lasts until
+// working hours next start (the form refused 0 before); inside them it
+// ends at once.
+func TestPages_AcknowledgeZeroWorkingHours(t *testing.T) {
+	st := newPagesStation(t)
+	st.advance(2*24*time.Hour + 8*time.Hour) // Wednesday 10:00 → Friday 18:00
+	st.send("web1", wire.Alert{ID: "disk", Summary: "disk full"})
+	c := st.login()
+	res := st.post(c, "/alerts/web1/disk/acknowledge", url.Values{"for": {"0"}, "mode": {"working"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("got %d, want 303:\n%s", res.status, res.body)
+	}
+	a, err := st.store.Get(store.Key{Source: "web1", ID: "disk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday := time.Date(2026, 11, 30, 9, 30, 0, 0, st.pol.Station.Location)
+	if a.State != store.StateAcknowledged || !a.AcknowledgedUntil.Equal(monday) {
+		t.Errorf("got %s until %s, want acknowledged until Monday's opening, %s", a.State, a.AcknowledgedUntil, monday)
+	}
+}
