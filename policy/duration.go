@@ -67,7 +67,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		if whole > uint64(1<<62)/uint64(unit) {
 			return 0, fmt.Errorf("duration %q is too long", s)
 		}
-		total += time.Duration(whole)*unit + time.Duration(frac*float64(unit))
+		total += time.Duration(whole)*unit + time.Duration(math.Round(frac*float64(unit)))
 		if total < 0 || total > 1<<62 {
 			return 0, fmt.Errorf("duration %q is too long", s)
 		}
@@ -85,7 +85,7 @@ func ParseFor(s string) (time.Duration, error) {
 		if whole > maxHours {
 			return 0, fmt.Errorf("%q hours is more than a year", s)
 		}
-		return time.Duration((float64(whole) + frac) * float64(time.Hour)), nil
+		return time.Duration(math.Round((float64(whole) + frac) * float64(time.Hour))), nil
 	}
 	d, err := ParseDuration(s)
 	if err != nil {
@@ -108,14 +108,17 @@ func scanNumber(s string) (whole uint64, frac float64, n int) {
 	}
 	digits := n
 	if n < len(s) && s[n] == '.' {
+		var f uint64
 		scale := 1.0
 		n++
 		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-			scale /= 10
-			frac += float64(s[n]-'0') * scale
+			if scale < 1e18 { // further digits are below a nanosecond of a week
+				f, scale = f*10+uint64(s[n]-'0'), scale*10
+			}
 			n++
 			digits++
 		}
+		frac = float64(f) / scale
 	}
 	if digits == 0 {
 		return 0, 0, 0
@@ -156,8 +159,14 @@ func FormatDuration(d time.Duration) string {
 			d -= n * u.d
 		}
 	}
-	if d > 0 {
-		fmt.Fprintf(&b, "%dns", d)
+	for _, u := range []struct {
+		name string
+		d    time.Duration
+	}{{"ms", time.Millisecond}, {"us", time.Microsecond}, {"ns", time.Nanosecond}} {
+		if d > 0 && d%u.d == 0 {
+			fmt.Fprintf(&b, "%d%s", d/u.d, u.name)
+			break
+		}
 	}
 	return b.String()
 }
