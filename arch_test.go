@@ -346,3 +346,78 @@ func TestSanitizedOnce(t *testing.T) {
 		t.Errorf("templ.Raw is used %d times outside generated code, want once (ui's storedDetail)", raw)
 	}
 }
+
+// durationParser is the one place durations are parsed: the grammar of
+// the config, acknowledgements, suppressions and every command's flags.
+const durationParser = "policy/duration.go"
+
+// TestOneDurationParser: only policy/duration.go parses durations. No
+// other file calls time.ParseDuration, declares a parse…duration function
+// or uses a flag package's Duration flags (which parse with Go's grammar);
+// they call policy.ParseDuration or policy.ParseFor instead. The load
+// tool under store/loadtest is a developer's program that cannot import
+// policy, and may keep Go's grammar for its flags.
+func TestOneDurationParser(t *testing.T) {
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, p := range listPackages(t) {
+		loadTool := strings.HasPrefix(p.ImportPath, module+"/store/loadtest/")
+		for _, name := range p.GoFiles {
+			path := filepath.Join(p.Dir, name)
+			rel, _ := filepath.Rel(root, path)
+			rel = filepath.ToSlash(rel)
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatalf("parse %s: %v", rel, err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncDecl:
+					lower := strings.ToLower(n.Name.Name)
+					if strings.HasPrefix(lower, "parse") && strings.Contains(lower, "duration") && rel != durationParser {
+						t.Errorf("%s: func %s parses durations; use policy.ParseDuration (or ParseFor), the one grammar", rel, n.Name.Name)
+					}
+				case *ast.SelectorExpr:
+					id, _ := n.X.(*ast.Ident)
+					switch {
+					case id != nil && id.Name == "time" && n.Sel.Name == "ParseDuration":
+						t.Errorf("%s:%d calls time.ParseDuration; use policy.ParseDuration, the one grammar", rel, fset.Position(n.Pos()).Line)
+					case !loadTool && slices.Contains([]string{"DurationVar", "DurationVarP", "DurationP"}, n.Sel.Name):
+						t.Errorf("%s:%d: a %s flag parses with Go's grammar; use a flag whose Set calls policy.ParseDuration", rel, fset.Position(n.Pos()).Line, n.Sel.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
+
+// TestOneLevelOrder: the order of levels is store.Level.Rank's alone; no
+// other package declares its own ranking or list of levels to sort by.
+func TestOneLevelOrder(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath == module+"/store" {
+			continue
+		}
+		for _, f := range parsePackageFiles(t, p, false) {
+			ast.Inspect(f, func(n ast.Node) bool {
+				var name string
+				switch n := n.(type) {
+				case *ast.FuncDecl:
+					name = n.Name.Name
+				case *ast.ValueSpec:
+					name = n.Names[0].Name
+				default:
+					return true
+				}
+				if lower := strings.ToLower(name); strings.Contains(lower, "levelrank") || strings.Contains(lower, "levelorder") {
+					t.Errorf("%s: %s orders levels; use store.Level.Rank, the one order", p.ImportPath, name)
+				}
+				return true
+			})
+		}
+	}
+}

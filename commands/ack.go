@@ -87,7 +87,7 @@ mauve ack --list shows what is raised.`,
 	}
 	o.addFlags(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.forDur, "for", "", "how long, such as 30m, 2h or 1d (default: the group's acknowledgement_time)")
+	f.StringVar(&o.forDur, "for", "", "how long, such as 90m, 1.5h, 2d, or a number of hours (default: the group's acknowledgement_time)")
 	f.StringVar(&o.mode, "mode", "", "count --for as wallclock, daytime or working hours (default wallclock)")
 	f.StringVar(&o.until, "until", "", "acknowledge until this time instead of --for")
 	f.StringVar(&o.note, "note", "", "a note for the history and the people told")

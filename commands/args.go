@@ -3,8 +3,11 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mauve-alert/mauve/policy"
 )
 
 // This file holds the checks of positional arguments and flags, so that a
@@ -113,3 +116,26 @@ func oneArg(cmd, what, example string) cobra.PositionalArgs {
 		}
 	}
 }
+
+// durationFlag is a flag holding a duration written in policy's grammar
+// (policy.ParseDuration), the one every mauve command and file reads,
+// rather than pflag's time.ParseDuration.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return policy.FormatDuration(*f.d)
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := policy.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*f.d = d
+	return nil
+}
+
+func (durationFlag) Type() string { return "duration" }

@@ -15,7 +15,7 @@ func TestArgs_Messages(t *testing.T) {
 		{[]string{"serve", "extra"}, "mauve: serve takes no arguments, got \"extra\" (see mauve serve -h)\n"},
 		{[]string{"token", "create", "x"}, "mauve: token create takes no arguments, got \"x\" (see mauve token create -h)\n"},
 		{[]string{"ack", "--for"}, "mauve: ack: flag needs an argument: --for (see mauve ack -h)\n"},
-		{[]string{"client", "--retry", "5"}, "mauve: client: invalid argument \"5\" for \"--retry\" flag: missing unit in duration \"5\" (see mauve client -h)\n"},
+		{[]string{"client", "--retry", "5"}, "mauve: client: invalid argument \"5\" for \"--retry\" flag: \"5\" is not a duration: write a number and a unit with no space, like \"15m\", \"1.5h\", \"2d\" or \"1h30m\" (units s, m, h, d, w) (see mauve client -h)\n"},
 		{[]string{"man"}, "mauve: man: name a directory, as in: mauve man /usr/local/share/man/man1\n"},
 		{[]string{"completion", "tcsh"}, "mauve: completion: no \"tcsh\" (want bash, zsh or fish)\n"},
 		{[]string{"completion"}, "mauve: completion: name one of bash, zsh or fish\n"},

@@ -92,7 +92,8 @@ change (waybar, i3blocks).`,
 	// Shown as "(default true, false with --once or --json)", not a bare true.
 	f.Lookup("present").DefValue = "true, false with --once or --json"
 	f.BoolVar(&o.desktop, "desktop", true, "show desktop notifications of new alerts (D-Bus)")
-	f.DurationVar(&o.minWait, "retry", time.Second, "first wait before reconnecting; doubles up to 30s")
+	o.minWait = time.Second
+	f.Var(durationFlag{&o.minWait}, "retry", "first wait before reconnecting; doubles up to 30s")
 	return cmd
 }
 

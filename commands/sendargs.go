@@ -298,7 +298,10 @@ func (p *sendParser) apply(opt sendOption, flag, value string, hasValue, separat
 	case "detail":
 		alert.Detail = value
 	case "raise", "clear", "suppress":
-		if !hasValue {
+		if !hasValue || value == "" {
+			// -r '' is -r now, as classic's getopt treated it; scripts
+			// that build the time in a variable that may be empty rely
+			// on it. (-e '' was refused above: it takes a time.)
 			value = "now"
 		}
 		t, err := parseTimeSpec(value, p.now)

@@ -75,6 +75,30 @@ func TestParseSendArgs_Actions(t *testing.T) {
 	}
 }
 
+// An empty time after -r or -c means now, as in classic mauvesend
+// (SPEC.md section 12); -e still needs a time.
+func TestParseSendArgs_EmptyTimeIsNow(t *testing.T) {
+	for _, args := range [][]string{
+		{"-i", "x", "-r", "", "-c", ""},
+		{"-i", "x", "-r", "", "-c", "", "host"},
+		{"-i", "x", "--raise=", "--clear="},
+		{"-i", "x", "--raise", "", "--clear", ""},
+	} {
+		got, err := parseSendArgs(args, testNow)
+		if err != nil {
+			t.Errorf("%q: %v", args, err)
+			continue
+		}
+		a := got.update.Alerts[0]
+		if !a.RaiseTime.Equal(testNow) || !a.ClearTime.Equal(testNow) {
+			t.Errorf("%q: got raise %v clear %v, want both %v", args, a.RaiseTime, a.ClearTime, testNow)
+		}
+	}
+	if _, err := parseSendArgs([]string{"-i", "x", "-e", ""}, testNow); err == nil || !strings.Contains(err.Error(), "-e: empty value") {
+		t.Errorf("-e '': got %v, want an empty value error", err)
+	}
+}
+
 func TestInvocation(t *testing.T) {
 	tests := []struct {
 		argv []string

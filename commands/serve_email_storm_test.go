@@ -32,6 +32,7 @@ email {
 person "johnny" {
   email = "johnny@example.com"
   all   = [email]
+  suppress_after = {} # every mail of a storm counts here
 }
 alert_group "default" {
   level = urgent

@@ -355,7 +355,7 @@ func TestServe_StationHeartbeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Source != "alerts1" || len(u.Alerts) != 1 || u.Alerts[0].ID != "heartbeat" ||
+	if u.Source != "alerts1" || len(u.Alerts) != 1 || u.Alerts[0].ID != "mauve-heartbeat" ||
 		u.Alerts[0].RaiseTime.Sub(u.Alerts[0].ClearTime) != 10*time.Minute || u.Alerts[0].Summary != "alerts1 is silent" {
 		t.Errorf("got %+v", u)
 	}

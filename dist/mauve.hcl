@@ -31,7 +31,7 @@ station {
   heartbeat {
     destination = ["alerts2.example.com"]
     every       = "1m"
-    raise_after = "10m"
+    raise_after = "310s"   # the default: classic's five missed beats and ten seconds
     summary     = "mauve station alerts1 has stopped sending heartbeats"
   }
 }
@@ -97,13 +97,17 @@ person "johnny" {
   unix_user = "johnny"               # who `mauve ack` over SSH is; default: the person's name
   timezone  = "Europe/London"
 
-  # Channels for each level, tried in order until one succeeds.
+  # Channels for each level, tried in order until one succeeds. A person
+  # with no level lists gets classic's: urgent = [sms, email] (the SMS part
+  # only with an sms number and one sms block), normal and low = [email].
   urgent = [sms.twilio, email]
   normal = [email, webhook.ops-chat]
   low    = [email]
 
   # Too noisy: after 5 notifications in a minute, or 60 in an hour, hold the
-  # rest and say so once; say so again when normal service resumes.
+  # rest and say so once; say so again when normal service resumes. Without
+  # suppress_after a person has classic's limit, { "10m" = 5 }; write
+  # suppress_after = {} for no limit.
   suppress_after = { "1m" = 5, "1h" = 60 }
 }
 

@@ -48,11 +48,11 @@ func (e *Email) compose(m Message) (*mail.Msg, error) {
 	msg.SetGenHeader(headerAlert, m.Notification.Source+"/"+m.Notification.AlertID)
 	msg.SetGenHeader(headerEvent, string(m.Notification.Event))
 	if m.Notification.Level != "" {
-		msg.SetGenHeader(headerLevel, m.Notification.Level)
+		msg.SetGenHeader(headerLevel, string(m.Notification.Level))
 	}
 	msg.SetGenHeader(headerAutoSubmitted, "auto-generated")
 	msg.SetGenHeader(headerAutoResponseSuppress, "All")
-	if m.Notification.Level == string(policy.Urgent) && callsForSomeone(m.Notification.Event) {
+	if m.Notification.Level == policy.Urgent && callsForSomeone(m.Notification.Event) {
 		msg.SetImportance(mail.ImportanceHigh) // flagged in mail clients
 	}
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)

@@ -31,7 +31,7 @@ func (l *Log) Send(ctx context.Context, m Message) error {
 		slog.String("person", m.Notification.Person),
 		slog.String("alert", m.Notification.Source+"/"+m.Notification.AlertID),
 		slog.String("event", string(m.Notification.Event)),
-		slog.String("level", m.Notification.Level),
+		slog.String("level", string(m.Notification.Level)),
 		slog.String("subject", m.Subject),
 		slog.String("url", m.URL),
 	}

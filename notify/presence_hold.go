@@ -84,7 +84,7 @@ func (p *Presence) Hold(person string, n store.Notification, now time.Time) (hol
 		p.latest[ha] = n.ID
 	}
 	period := p.holdTime()
-	if n.Level != string(policy.Urgent) {
+	if n.Level != policy.Urgent {
 		return true, now.Add(period)
 	}
 	deadline := row.first.Add(period)

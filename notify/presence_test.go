@@ -35,7 +35,7 @@ func storeWith(t *testing.T, source, id string) *store.Store {
 	return s
 }
 
-func row(id uint64, ev store.EventKind, level string) store.Notification {
+func row(id uint64, ev store.EventKind, level store.Level) store.Notification {
 	return store.Notification{ID: id, Source: "src", AlertID: "a", Person: "johnny", Event: ev, Level: level, Created: p0}
 }
 

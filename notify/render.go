@@ -92,7 +92,7 @@ func headline(n store.Notification, loc *time.Location, now time.Time) string {
 		b.WriteString(strings.ToUpper(string(n.Event)))
 	}
 	if n.Level != "" {
-		b.WriteString(" (" + n.Level + ")")
+		b.WriteString(" (" + string(n.Level) + ")")
 	}
 	return b.String()
 }
@@ -308,7 +308,7 @@ func facts(n store.Notification, loc *time.Location, now time.Time) []fact {
 		fs = append(fs, fact{"Group", a.Group})
 	}
 	if n.Level != "" {
-		fs = append(fs, fact{"Level", n.Level})
+		fs = append(fs, fact{"Level", string(n.Level)})
 	}
 	return fs
 }

@@ -96,7 +96,7 @@ func NewPayload(m Message, stationURL string) Payload {
 	return Payload{
 		Version:        PayloadVersion,
 		Event:          string(n.Event),
-		Level:          n.Level,
+		Level:          string(n.Level),
 		Person:         personName(m),
 		NotificationID: n.ID,
 		Time:           utcTime(m.Time),
@@ -106,7 +106,7 @@ func NewPayload(m Message, stationURL string) Payload {
 		Alert: PayloadAlert{
 			Source: a.Source, ID: a.ID, Subject: a.Subject, Summary: a.Summary,
 			Detail: a.Detail, Importance: a.Importance, State: string(a.State),
-			Group: a.Group, Level: a.Level,
+			Group: a.Group, Level: string(a.Level),
 			RaisedAt: utcTime(a.RaisedAt), ClearedAt: utcTime(a.ClearedAt),
 			AcknowledgedBy: a.AcknowledgedBy, AcknowledgedUntil: utcTime(a.AcknowledgedUntil),
 		},
@@ -357,6 +357,6 @@ func ntfyBody(m Message, topic string) ntfyMessage {
 	}
 	return ntfyMessage{
 		Topic: topic, Title: title, Message: msg,
-		Priority: ntfyPriority(n.Level), Click: m.URL, Tags: []string{ntfyTag(n.Event)},
+		Priority: ntfyPriority(string(n.Level)), Click: m.URL, Tags: []string{ntfyTag(n.Event)},
 	}
 }

@@ -35,10 +35,12 @@ email {
 person "johnny" {
   email = "johnny@example.com"
   all   = [email, log]
+  suppress_after = {} # every mail of a storm counts here
 }
 person "archie" {
   email = "archie@example.com"
   all   = [email]
+  suppress_after = {} # every mail of a storm counts here
 }
 person "noisy" {
   email          = "noisy@example.com"

@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,9 +17,10 @@ const (
 )
 
 // AcknowledgeUntil says until when an acknowledgement given at now lasts.
-// spec is a duration ("2h", or a bare number of hours), counted as mode says (wallclock, daytime or
-// working hours: "2h" of working hours from Friday 17:00 ends on Monday
-// morning, holidays skipped), or an absolute time (RFC 3339,
+// spec is a duration ("2h", or a bare number of hours), counted as mode
+// says (wallclock, daytime or working hours: "2h" of working hours from
+// Friday 17:00 ends on Monday morning, holidays skipped; "0" of them ends
+// when they next start), or an absolute time (RFC 3339,
 // "2006-01-02 15:04", or "15:04" for its next occurrence) in the station's
 // time zone. An empty spec is the acknowledgement_time of the alert's
 // group. The result is capped at now + max_acknowledgement.
@@ -34,10 +34,8 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 			return time.Time{}, fmt.Errorf("acknowledge: no alert group")
 		}
 		d = g.AcknowledgementTime
-	} else if dd, err := ParseDuration(spec); err == nil {
+	} else if dd, err := ParseFor(spec); err == nil {
 		d = dd
-	} else if h, err := strconv.ParseFloat(spec, 64); err == nil && h > 0 && h <= 24*366 {
-		d = time.Duration(h * float64(time.Hour)) // "N hours", as the classic web form asked
 	} else {
 		until, err := p.parseTime(spec, now)
 		if err != nil {
@@ -48,12 +46,15 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 		}
 		return minTime(until, limit), nil
 	}
-	if d <= 0 {
-		return time.Time{}, fmt.Errorf("%q: an acknowledgement must last longer than zero", spec)
+	if d < 0 {
+		return time.Time{}, fmt.Errorf("%q: an acknowledgement cannot last less than zero", spec)
 	}
 	var until time.Time
 	switch mode {
 	case "", CountWallclock:
+		if d == 0 {
+			return time.Time{}, fmt.Errorf("%q: an acknowledgement must last longer than zero (0 means something only with daytime or working hours: until they next start)", spec)
+		}
 		until = now.Add(d)
 	case CountDaytime:
 		until = p.countHours(now, d, limit, func(time.Time) bool { return true }, p.Station.DaytimeHours)
@@ -69,7 +70,10 @@ func (p *Policy) AcknowledgeUntil(a store.Alert, spec string, mode string, now t
 }
 
 // countHours walks forward from now through the day's ranges (on the days
-// countsDay accepts) until d of them has passed; it stops at limit.
+// countsDay accepts) until d of them has passed; it stops at limit. An
+// end that falls exactly on a range's end moves to the next range's start,
+// so an acknowledgement never runs out as everyone goes home; so d = 0
+// means "until such hours next start" (now, within them).
 func (p *Policy) countHours(now time.Time, d time.Duration, limit time.Time, countsDay func(time.Time) bool, rs []ClockRange) time.Time {
 	loc := p.Station.Location
 	local := now.In(loc)
@@ -87,7 +91,7 @@ func (p *Policy) countHours(now time.Time, d time.Duration, limit time.Time, cou
 			if !iv[1].After(s) {
 				continue
 			}
-			if avail := iv[1].Sub(s); d <= avail {
+			if avail := iv[1].Sub(s); d < avail {
 				return s.Add(d)
 			} else {
 				d -= avail

@@ -4,16 +4,19 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
-// Level is how loudly an alert group speaks.
-type Level string
+// Level is how loudly an alert group speaks: the store's Level, which
+// holds the one order of levels.
+type Level = store.Level
 
 // The levels, most urgent first.
 const (
-	Urgent Level = "urgent"
-	Normal Level = "normal"
-	Low    Level = "low"
+	Urgent = store.LevelUrgent
+	Normal = store.LevelNormal
+	Low    = store.LevelLow
 )
 
 // Station is the station block.

@@ -56,7 +56,7 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 	if g == nil {
 		return store.Decision{}
 	}
-	d := store.Decision{Group: g.Name, Level: string(g.Level)}
+	d := store.Decision{Group: g.Name, Level: g.Level}
 	now := c.Now
 	a := c.After
 	active := a.State == store.StateRaised
@@ -253,7 +253,7 @@ func (t *teller) tell(people ...string) {
 			AlertID:  t.c.After.ID,
 			Person:   name,
 			Event:    t.c.Event,
-			Level:    string(t.level),
+			Level:    t.level,
 			Channels: append([]string(nil), chans...),
 		})
 	}

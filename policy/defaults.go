@@ -18,6 +18,13 @@ const (
 	DefaultMaxAcknowledgement = 188 * time.Hour // classic: long enough for working hours over a weekend
 )
 
+// The limit of a person without suppress_after: classic's 5 notifications
+// in 10 minutes.
+const (
+	DefaultSuppressPeriod = 10 * time.Minute
+	DefaultSuppressCount  = 5
+)
+
 // Default returns the embedded policy: a station named "localhost" on the
 // default addresses, one person "local" told through the log at every
 // level, and one group "default" that tells them every hour.

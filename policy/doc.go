@@ -19,7 +19,7 @@
 //	  working_hours = ["09:30-17:30"]  daytime_hours = ["08:00-22:00"]
 //	  dead_zone = ["03:00-07:00"]   holidays = ["2026-12-25"]
 //	  initial_sleep = "5m"  expire_cleared = "30d"  trusted_header = ""
-//	  heartbeat { destination = ["alerts2"]  every = "1m"  raise_after = "10m" }
+//	  heartbeat { destination = ["alerts2"]  every = "1m"  raise_after = "310s" }
 //	}
 //	sender_key "routers" { secret = env("KEY")  sources = ["edge-*"] }
 //	email { from = "..."  server = "host:25"  tls = "opportunistic" }
@@ -30,7 +30,7 @@
 //	person "johnny" {
 //	  email = "johnny@example.com"  sms = "+447..."  timezone = "Europe/London"
 //	  urgent = [sms.twilio, email]  normal = [email]  # or all = [...]
-//	  suppress_after = { "1m" = 5, "1h" = 60 }
+//	  suppress_after = { "1m" = 5, "1h" = 60 }   # default { "10m" = 5 }; {} for none
 //	  away = ["2026-12-24..2027-01-02"]   # not told then (notify_when_away = true to be)
 //	}
 //	people "sysadmins" { members = ["johnny", "archie", "other-list"] }

@@ -49,3 +49,27 @@ func FuzzParse(f *testing.F) {
 type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+// FuzzParseDuration: the one duration grammar never panics, never gives a
+// negative duration, and reads back what FormatDuration writes.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"0", "15m", "1.5h", "1.5d", "1w", "1h30m", "90000ms", ".5m", "2", "-1h", "1e3h", "99999999999999999999d", "1.000000000000000000001s"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := policy.ParseDuration(s)
+		if err != nil {
+			return
+		}
+		if d < 0 {
+			t.Fatalf("ParseDuration(%q) = %v, negative", s, d)
+		}
+		back, err := policy.ParseDuration(policy.FormatDuration(d))
+		if err != nil || back != d {
+			t.Fatalf("ParseDuration(%q) = %v, written %q, read back as %v, %v", s, d, policy.FormatDuration(d), back, err)
+		}
+		if _, err := policy.ParseFor(s); err != nil {
+			t.Fatalf("ParseFor(%q): %v, though ParseDuration took it", s, err)
+		}
+	})
+}

@@ -63,23 +63,13 @@ func (l *loader) decodePerson(b *hcl.Block) {
 			p.Channels[lv] = nearestGiven(given, i)
 		}
 	}
-	_, u := as["urgent"]
-	_, n := as["normal"]
-	_, lo := as["low"]
-	if !hasAll && !u && !n && !lo && as["all"] == nil && len(given) == 0 {
-		if p.Email == "" {
-			l.diags = append(l.diags, errorAt(b.DefRange, "Person has no channels",
-				"person %q has no email address and no channel lists; add email = \"...\" or all = [log]", p.Name))
-		} else if l.p.Email == nil {
-			l.diags = append(l.diags, errorAt(b.DefRange, "Person has no channels",
-				"person %q would be told by email, but there is no email block; add one, or give all = [log]", p.Name))
-		}
-		for _, lv := range levelsMostUrgentFirst {
-			p.Channels[lv] = []string{"email"}
-		}
+	if as["all"] == nil && len(given) == 0 && as["urgent"] == nil && as["normal"] == nil && as["low"] == nil {
+		l.classicChannels(b, p)
 	}
 	if a, ok := as["suppress_after"]; ok {
-		p.SuppressAfter = l.suppressRules(a)
+		p.SuppressAfter = l.suppressRules(a) // {} turns the limit off
+	} else {
+		p.SuppressAfter = []SuppressRule{{Period: DefaultSuppressPeriod, Count: DefaultSuppressCount}}
 	}
 	var away []string
 	if l.strList(as, "away", &away) {
@@ -102,6 +92,40 @@ func (l *loader) decodePerson(b *hcl.Block) {
 		}
 	}
 	l.p.People[p.Name] = p
+}
+
+// classicChannels gives a person without level lists classic's defaults:
+// urgent by SMS then email, normal and low by email, skipping a channel
+// the person has no address for (or the station has no block for).
+func (l *loader) classicChannels(b *hcl.Block, p *Person) {
+	var email, sms []string
+	if p.Email != "" && l.p.Email != nil {
+		email = []string{"email"}
+	}
+	if p.SMS != "" {
+		switch names := l.channelNames("sms"); len(names) {
+		case 0:
+		case 1:
+			sms = []string{"sms." + names[0]}
+		default:
+			l.diags = append(l.diags, errorAt(b.DefRange, "Person has no urgent channel",
+				"person %q has an SMS number and there are several sms blocks %v: say which, like urgent = [sms.%s, email]", p.Name, names, names[0]))
+			return
+		}
+	}
+	urgent := append(sms, email...)
+	switch {
+	case len(urgent) == 0 && p.Email != "" && l.p.Email == nil:
+		l.diags = append(l.diags, errorAt(b.DefRange, "Person has no channels",
+			"person %q would be told by email, but there is no email block; add one, or give all = [log]", p.Name))
+	case len(urgent) == 0:
+		l.diags = append(l.diags, errorAt(b.DefRange, "Person has no channels",
+			"person %q has no email address and no channel lists; add email = \"...\" or all = [log]", p.Name))
+	case email == nil:
+		l.diags = append(l.diags, warningAt(b.DefRange, "Person is told only of urgent alerts",
+			"person %q is told of urgent alerts by SMS and of nothing else (normal and low go by email, and there is no email); give normal = [...] and low = [...] to say otherwise", p.Name))
+	}
+	p.Channels[Urgent], p.Channels[Normal], p.Channels[Low] = urgent, email, email
 }
 
 // nearestGiven picks, for a level with no list, the list of the nearest

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mauve-alert/mauve/wire"
 )
 
 var stationSchema = &hcl.BodySchema{
@@ -101,7 +103,7 @@ func defaultURL(listen, name string) string {
 
 func (l *loader) decodeHeartbeat(b *hcl.Block) {
 	c := l.content(b.Body, heartbeatSchema)
-	h := &Heartbeat{Every: time.Minute, RaiseAfter: 10 * time.Minute}
+	h := &Heartbeat{Every: time.Minute, RaiseAfter: wire.DefaultHeartbeatRaiseAfter}
 	as := c.Attributes
 	l.strList(as, "destination", &h.Destination)
 	l.duration(as, "every", &h.Every)

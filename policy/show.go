@@ -121,11 +121,13 @@ func (p *Policy) showPeople(b *strings.Builder) {
 		if ps.NotifyWhenAway {
 			fmt.Fprintf(b, "  notify_when_away = true\n")
 		}
-		if len(ps.SuppressAfter) > 0 {
-			var rs []string
-			for _, r := range ps.SuppressAfter {
-				rs = append(rs, fmt.Sprintf("%q = %d", FormatDuration(r.Period), r.Count))
-			}
+		var rs []string
+		for _, r := range ps.SuppressAfter {
+			rs = append(rs, fmt.Sprintf("%q = %d", FormatDuration(r.Period), r.Count))
+		}
+		if len(rs) == 0 {
+			fmt.Fprintf(b, "  suppress_after = {}  # no limit\n") // left out, it would mean classic's
+		} else {
 			fmt.Fprintf(b, "  suppress_after = { %s }\n", strings.Join(rs, ", "))
 		}
 		fmt.Fprintf(b, "}\n")

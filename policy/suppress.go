@@ -13,19 +13,6 @@ const (
 	NoteSuppressionEnds   = "normal service has resumed"
 )
 
-// levelRank orders levels: higher is more urgent.
-func levelRank(l string) int {
-	switch Level(l) {
-	case Urgent:
-		return 3
-	case Normal:
-		return 2
-	case Low:
-		return 1
-	}
-	return 0
-}
-
 // SuppressionLookback is how far back Suppression needs a person's
 // delivery log: twice their longest suppress_after period (0: no rules).
 func (p *Policy) SuppressionLookback(person string) time.Duration {
@@ -48,7 +35,7 @@ func (p *Policy) SuppressionLookback(person string) time.Duration {
 // NoteSuppressionStarts; the first delivered after a suppression carries
 // NoteSuppressionEnds. Whether a suppression was under way is read from
 // the log: the previous delivery brought a rule to its limit.
-func (p *Policy) Suppression(person string, level string, recent []store.Delivery, now time.Time) (suppress bool, note string) {
+func (p *Policy) Suppression(person string, level Level, recent []store.Delivery, now time.Time) (suppress bool, note string) {
 	ps := p.People[person]
 	if ps == nil || len(ps.SuppressAfter) == 0 {
 		return false, ""
@@ -68,7 +55,7 @@ func (p *Policy) Suppression(person string, level string, recent []store.Deliver
 			limited = true
 			last := in[len(in)-r.Count:]
 			for _, d := range last {
-				if levelRank(d.Level) >= levelRank(level) {
+				if !level.MoreUrgent(d.Level) {
 					return true, ""
 				}
 			}

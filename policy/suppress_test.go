@@ -13,7 +13,7 @@ import (
 func TestSuppression(t *testing.T) {
 	p := reference(t) // archie: { "1h" = 3 }; johnny: { "1m" = 5, "1h" = 60 }
 	at := func(h, m, s int) time.Time { return mon(t, h, m).Add(time.Duration(s) * time.Second) }
-	log := func(level string, times ...time.Time) []store.Delivery {
+	log := func(level store.Level, times ...time.Time) []store.Delivery {
 		var ds []store.Delivery
 		for _, tm := range times {
 			ds = append(ds, store.Delivery{Time: tm, Level: level})
@@ -28,7 +28,7 @@ func TestSuppression(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		person   string
-		level    string
+		level    store.Level
 		recent   []store.Delivery
 		now      time.Time
 		suppress bool

@@ -114,7 +114,7 @@ func TestStore_History_RecordsReasonAndActor(t *testing.T) {
 func TestStore_List_Filters(t *testing.T) {
 	h := newHarness(t, store.Options{})
 	h.send(0, update(wire.Alert{ID: "a"}, alert("b", never, at(0))))
-	h.send(0, wire.Update{Source: "host2", Alerts: []wire.Alert{{ID: "c"}}})
+	h.send(0, wire.Update{Source: "host2", Alerts: []wire.Alert{{ID: "c", Summary: "Disk FULL"}}})
 	for _, c := range []struct {
 		f    store.Filter
 		want int
@@ -125,6 +125,13 @@ func TestStore_List_Filters(t *testing.T) {
 		{store.Filter{Source: "host1"}, 2},
 		{store.Filter{Source: "host"}, 0},
 		{store.Filter{Source: "host2", State: store.StateRaised}, 1},
+		{store.Filter{Active: true}, 2},
+		{store.Filter{Active: true, Source: "host1"}, 1},
+		{store.Filter{Text: "disk full"}, 1},
+		{store.Filter{Text: " HOST "}, 3},
+		{store.Filter{Text: "b"}, 1},
+		{store.Filter{Text: "b", Active: true}, 0},
+		{store.Filter{Text: "nowhere"}, 0},
 	} {
 		got, err := h.s.List(c.f)
 		if err != nil || len(got) != c.want {

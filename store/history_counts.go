@@ -54,7 +54,7 @@ func (s *Store) HistoryCounts(from, to time.Time, loc *time.Location) ([]DayCoun
 		c := tx.Bucket(bucketEvents).Cursor()
 		// The level of each alert met, by its key (source NUL id); a
 		// lookup with string(key) does not allocate.
-		levels := map[string]string{}
+		levels := map[string]Level{}
 		var key []byte
 		k, v := firstEventAtOrAfter(c, from)
 		for ; k != nil; k, v = c.Next() {
@@ -92,11 +92,11 @@ func (s *Store) HistoryCounts(from, to time.Time, loc *time.Location) ([]DayCoun
 				order = append(order, dk)
 			}
 			switch level {
-			case "urgent":
+			case LevelUrgent:
 				dc.Urgent++
-			case "normal":
+			case LevelNormal:
 				dc.Normal++
-			case "low":
+			case LevelLow:
 				dc.Low++
 			default:
 				dc.Other++

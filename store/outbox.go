@@ -39,7 +39,7 @@ const (
 // rate limiting.
 type Delivery struct {
 	Time  time.Time
-	Level string
+	Level Level
 }
 
 // keepDeliveries is how long a person's delivery log reaches back; longer
@@ -177,7 +177,7 @@ func (s *Store) RecentDeliveries(person string, since time.Time) ([]Delivery, er
 			if len(k) < 16 {
 				continue
 			}
-			out = append(out, Delivery{Time: time.Unix(0, int64(beUint64(k))).UTC(), Level: string(v)})
+			out = append(out, Delivery{Time: time.Unix(0, int64(beUint64(k))).UTC(), Level: Level(v)})
 		}
 		return nil
 	})

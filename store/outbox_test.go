@@ -191,7 +191,10 @@ func TestOpen_SecondOpenFailsFastWithClearMessage(t *testing.T) {
 }
 
 // groupDecider puts every alert in one group and tells nobody.
-type groupDecider struct{ group, level string }
+type groupDecider struct {
+	group string
+	level store.Level
+}
 
 func (d groupDecider) Decide(c store.Change) store.Decision {
 	return store.Decision{Group: d.group, Level: d.level}

@@ -15,7 +15,32 @@ import (
 type Filter struct {
 	State  State
 	Source string
-	Level  string
+	Level  Level
+	// Active leaves out cleared alerts (raised and acknowledged remain).
+	Active bool
+	// Text keeps the alerts whose subject, summary, source or id contains
+	// it, ignoring case.
+	Text string
+}
+
+// match reports whether a passes f's filters other than Source (which
+// List applies by seeking to the source's keys).
+func (f Filter) match(a *Alert, text string) bool {
+	switch {
+	case f.State != "" && a.State != f.State,
+		f.Level != "" && a.Level != f.Level,
+		f.Active && a.State == StateCleared:
+		return false
+	}
+	if text == "" {
+		return true
+	}
+	for _, s := range [...]string{a.Subject, a.Summary, a.Source, a.ID} {
+		if strings.Contains(strings.ToLower(s), text) {
+			return true
+		}
+	}
+	return false
 }
 
 // HistoryQuery selects events in SearchHistory.
@@ -45,22 +70,11 @@ func (s *Store) Get(k Key) (Alert, error) {
 	return a, nil
 }
 
-func levelRank(l string) int {
-	switch l {
-	case "urgent":
-		return 0
-	case "normal":
-		return 1
-	case "low":
-		return 2
-	}
-	return 3
-}
-
 // List returns the alerts that match f, most urgent first, then the most
 // recently changed first.
 func (s *Store) List(f Filter) ([]Alert, error) {
 	var out []Alert
+	text := strings.ToLower(strings.TrimSpace(f.Text))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAlerts).Cursor()
 		var prefix []byte
@@ -75,7 +89,7 @@ func (s *Store) List(f Filter) ([]Alert, error) {
 				// every other alert.
 				continue
 			}
-			if (f.State != "" && a.State != f.State) || (f.Level != "" && a.Level != f.Level) {
+			if !f.match(&a, text) {
 				continue
 			}
 			out = append(out, a)
@@ -86,7 +100,7 @@ func (s *Store) List(f Filter) ([]Alert, error) {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
 	slices.SortStableFunc(out, func(a, b Alert) int {
-		if c := cmp.Compare(levelRank(a.Level), levelRank(b.Level)); c != 0 {
+		if c := cmp.Compare(a.Level.Rank(), b.Level.Rank()); c != 0 {
 			return c
 		}
 		return b.UpdatedAt.Compare(a.UpdatedAt)

@@ -52,7 +52,7 @@ type Alert struct {
 
 	// Group and Level are what the policy decided at the last change.
 	Group string
-	Level string // "urgent", "normal" or "low"
+	Level Level
 
 	// Told lists the people notified of this alert since it was last
 	// raised (counted when a notification is queued for them, delivered or
@@ -116,7 +116,7 @@ type Notification struct {
 	AlertID  string
 	Person   string
 	Event    EventKind
-	Level    string
+	Level    Level
 	Channels []string // channel references, e.g. "sms.twilio", "email"
 	Alert    Alert    // snapshot of the alert at the event
 	Created  time.Time
@@ -144,7 +144,7 @@ type Change struct {
 // tell now, and the reminder schedule from now on.
 type Decision struct {
 	Group         string
-	Level         string
+	Level         Level
 	Notifications []Notification // ID, Alert and Created are filled by the store
 	Reminders     []Reminder     // replaces the alert's Reminders
 }

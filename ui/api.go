@@ -19,7 +19,7 @@ type alertJSON struct {
 	Detail            string      `json:"detail"`
 	Importance        uint32      `json:"importance"`
 	State             store.State `json:"state"`
-	Level             string      `json:"level"`
+	Level             store.Level `json:"level"`
 	Group             string      `json:"group"`
 	RaisedAt          *time.Time  `json:"raised_at"`
 	ClearedAt         *time.Time  `json:"cleared_at"`
@@ -128,19 +128,22 @@ type eventsResponse struct {
 	Events []eventJSON `json:"events"`
 }
 
-// handleListAlerts: GET /api/v1/alerts?state=&source=&level=
+// handleListAlerts: GET /api/v1/alerts?state=&source=&level=&q=
+// state is raised, acknowledged, cleared or active (raised or
+// acknowledged); q keeps alerts whose subject, summary, source or id
+// contains it, ignoring case — the alert list page's filters.
 func (s *Server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := store.Filter{State: store.State(q.Get("state")), Source: q.Get("source"), Level: q.Get("level")}
+	f := store.Filter{State: store.State(q.Get("state")), Source: q.Get("source"), Level: store.Level(q.Get("level")), Text: q.Get("q")}
 	switch f.State {
 	case "", store.StateRaised, store.StateAcknowledged, store.StateCleared:
+	case "active":
+		f.State, f.Active = "", true
 	default:
-		s.writeError(w, r, badRequest("state: unknown state %q (want raised, acknowledged or cleared)", f.State))
+		s.writeError(w, r, badRequest("state: unknown state %q (want raised, acknowledged, cleared or active)", f.State))
 		return
 	}
-	switch f.Level {
-	case "", "urgent", "normal", "low":
-	default:
+	if f.Level != "" && !f.Level.Valid() {
 		s.writeError(w, r, badRequest("level: unknown level %q (want urgent, normal or low)", f.Level))
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 )
 
@@ -204,9 +205,12 @@ func suppressUntil(req actionRequest, now time.Time) (time.Time, error) {
 		}
 		return until, nil
 	case req.For != "":
-		d, err := parseDuration("for", req.For)
+		d, err := policy.ParseFor(req.For)
 		if err != nil {
-			return time.Time{}, err
+			return time.Time{}, badRequest("for: %v", err)
+		}
+		if d <= 0 {
+			return time.Time{}, badRequest("for: %q: a suppression must last longer than zero", req.For)
 		}
 		return now.Add(d), nil
 	default:

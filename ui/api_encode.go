@@ -27,7 +27,7 @@ func appendAlertJSON(b []byte, a store.Alert) []byte {
 	b = append(b, `,"state":`...)
 	b = appendJSONString(b, string(a.State))
 	b = append(b, `,"level":`...)
-	b = appendJSONString(b, a.Level)
+	b = appendJSONString(b, string(a.Level))
 	b = append(b, `,"group":`...)
 	b = appendJSONString(b, a.Group)
 	b = append(b, `,"raised_at":`...)

@@ -86,14 +86,20 @@ type AckOptions struct {
 // List returns the alerts that match f.
 func (c *Client) List(ctx context.Context, f store.Filter) ([]store.Alert, error) {
 	q := url.Values{}
-	if f.State != "" {
+	switch {
+	case f.State != "":
 		q.Set("state", string(f.State))
+	case f.Active:
+		q.Set("state", "active")
 	}
 	if f.Source != "" {
 		q.Set("source", f.Source)
 	}
 	if f.Level != "" {
-		q.Set("level", f.Level)
+		q.Set("level", string(f.Level))
+	}
+	if f.Text != "" {
+		q.Set("q", f.Text)
 	}
 	var resp alertsResponse
 	if err := c.do(ctx, http.MethodGet, "/api/v1/alerts", q, nil, &resp); err != nil {

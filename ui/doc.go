@@ -34,9 +34,12 @@
 // detail, importance, state, level, group, raised_at, cleared_at,
 // acknowledged_by, acknowledged_at, acknowledged_until, will_raise_at,
 // will_clear_at, suppress_until, created_at, updated_at}, times RFC 3339 or
-// null.
+// null. A list's state may also be active (raised or acknowledged), and
+// q= keeps alerts whose subject, summary, source or id contains it, as
+// the alert list page filters. A "for" is a duration in policy's one
+// grammar (90m, 1.5h, 2d, 1w) or a bare number of hours.
 //
-//	GET  /api/v1/alerts?state=&source=&level=    {"alerts": [alert...]}
+//	GET  /api/v1/alerts?state=&source=&level=&q=    {"alerts": [alert...]}
 //	GET  /api/v1/alerts/{source}/{id}            alert
 //	GET  /api/v1/alerts/{source}/{id}/history    {"events": [{seq, time, source, id, kind, actor, text, state}...]}
 //	POST /api/v1/alerts/{source}/{id}/acknowledge   {"for": "2h", "mode": "working", "note": "..."} or {"until": RFC 3339}

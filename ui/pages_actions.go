@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,9 +14,9 @@ const maxForm = 64 << 10
 
 // formAction turns an action form into the API's action and request, so
 // a form and a JSON call do exactly the same thing (Server.act). Browser
-// forms differ from JSON in three ways: "for" may be a bare number of
-// hours, "until" is a datetime-local value in the station's zone, and a
-// note-only action sends its text as "note".
+// forms differ from JSON in two ways: "until" is a datetime-local value in
+// the station's zone, and a note-only action sends its text as "note".
+// "for" (a duration, or a bare number of hours) is read as JSON's is.
 func formAction(name string, f components.ActionForm, loc *time.Location) (action, actionRequest, error) {
 	req := actionRequest{Mode: f.Mode, Note: strings.TrimSpace(f.Note)}
 	var act action
@@ -53,35 +51,12 @@ func formAction(name string, f components.ActionForm, loc *time.Location) (actio
 			}
 			req.Until = until.Format(time.RFC3339)
 		}
-		if f.For != "" {
-			spec, err := hoursSpec(f.For)
-			if err != nil {
-				return act, req, err
-			}
-			req.For = spec
-		}
+		req.For = strings.TrimSpace(f.For) // Server.act reads it with policy.ParseFor, bare hours and all
 		if act == actSuppress && req.Until == "" && req.For == "" {
 			return act, req, badRequest("hold notifications for how long? Give hours in \"For\" or a time in \"Until\"")
 		}
 	}
 	return act, req, nil
-}
-
-// hoursSpec reads the "for" field: a bare number is hours ("2", "1.5"),
-// anything else a duration such as 90m, 2h or 1d, passed on as typed.
-func hoursSpec(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	h, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return s, nil // a duration; Server.act says what is wrong with it
-	}
-	if h <= 0 || math.IsNaN(h) || math.IsInf(h, 0) || h > 24*366 {
-		return "", badRequest("for: %q hours is not a positive number of hours (want, say, 2 or 0.5, or 90m, 2h, 1d)", s)
-	}
-	if h == math.Trunc(h) {
-		return fmt.Sprintf("%dh", int64(h)), nil
-	}
-	return fmt.Sprintf("%dm", int64(math.Round(h*60))), nil
 }
 
 // parseLocalTime reads a datetime-local value ("2026-11-25T14:00", with

@@ -252,32 +252,6 @@ func TestPages_Static(t *testing.T) {
 	}
 }
 
-func TestHoursSpec(t *testing.T) {
-	tests := []struct{ in, want, wantErr string }{
-		{"2", "2h", ""},
-		{" 1.5 ", "90m", ""},
-		{"0.25", "15m", ""},
-		{"90m", "90m", ""},
-		{"1d", "1d", ""},
-		{"0", "", "not a positive"},
-		{"-1", "", "not a positive"},
-		{"NaN", "", "not a positive"},
-		{"1e9", "", "not a positive"},
-	}
-	for _, tt := range tests {
-		got, err := hoursSpec(tt.in)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("hoursSpec(%q): got %q, %v; want an error containing %q", tt.in, got, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("hoursSpec(%q): got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-}
-
 // TestPages_AcknowledgeWorkingHours: the classic example through the
 // form: 2 working hours from Friday 17:00 end on Monday morning.
 func TestPages_AcknowledgeWorkingHours(t *testing.T) {

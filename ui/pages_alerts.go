@@ -147,10 +147,12 @@ func doneNotice(did, done string) string {
 // shapes the result for the page.
 func (p *pages) listView(q url.Values) (components.AlertList, error) {
 	f := listFilter(q)
-	sf := store.Filter{Source: f.Source, Level: f.Level}
+	sf := store.Filter{Source: f.Source, Level: store.Level(f.Level), Text: f.Query}
 	switch f.State {
 	case "raised", "acknowledged", "cleared":
 		sf.State = store.State(f.State)
+	case "active":
+		sf.Active = true
 	}
 	alerts, err := p.s.store.List(sf)
 	if err != nil {
@@ -173,9 +175,7 @@ func listFilter(q url.Values) components.ListFilter {
 	default:
 		f.State = "active"
 	}
-	switch f.Level {
-	case "urgent", "normal", "low":
-	default:
+	if !store.Level(f.Level).Valid() {
 		f.Level = ""
 	}
 	return f

@@ -18,7 +18,7 @@ import (
 // benchAlerts makes n raised alerts across 3 levels and n/20 subjects,
 // with realistic lengths, a tenth of them acknowledged.
 func benchAlerts(n int, now time.Time) []store.Alert {
-	levels := [...]string{"urgent", "normal", "normal", "low"}
+	levels := [...]store.Level{"urgent", "normal", "normal", "low"}
 	out := make([]store.Alert, n)
 	for i := range out {
 		a := store.Alert{

@@ -7,13 +7,13 @@ import (
 	"github.com/mauve-alert/mauve/ui/components"
 )
 
+// groupAlerts groups what the store's filter (State, Active, Text) left.
 func TestGroupAlerts(t *testing.T) {
 	alerts := []store.Alert{
 		{Source: "r", ID: "1", Subject: "core1", Level: "urgent", State: store.StateRaised},
 		{Source: "w", ID: "2", Subject: "web1", Level: "low", State: store.StateRaised},
 		{Source: "w", ID: "3", Subject: "web2", Level: "normal", State: store.StateAcknowledged},
 		{Source: "r", ID: "4", Subject: "core2", Level: "urgent", State: store.StateRaised},
-		{Source: "r", ID: "5", Subject: "core1", Level: "urgent", State: store.StateCleared},
 		{Source: "x", ID: "6", Level: "", State: store.StateRaised}, // no decision yet: normal, subject = source
 		{Source: "r", ID: "7", Subject: "core1", Level: "urgent", State: store.StateRaised},
 	}
@@ -36,8 +36,5 @@ func TestGroupAlerts(t *testing.T) {
 	}
 	if v.Total != 6 {
 		t.Errorf("got total %d, want 6", v.Total)
-	}
-	if v := groupAlerts(components.ListFilter{State: "all", Query: "CORE2"}, alerts); v.Total != 1 {
-		t.Errorf("search CORE2: got %d alerts, want 1", v.Total)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -126,25 +125,6 @@ const bodyTimeout = 30 * time.Second
 func limitBody(w http.ResponseWriter, r *http.Request, max int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout)) // not supported by test recorders
-}
-
-// parseDuration parses a positive duration as Go writes it ("90m", "2h30m")
-// or a number of days ("2d").
-func parseDuration(field, s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	var d time.Duration
-	var err error
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var days float64
-		days, err = strconv.ParseFloat(n, 64)
-		d = time.Duration(days * float64(24*time.Hour))
-	} else {
-		d, err = time.ParseDuration(s)
-	}
-	if err != nil || d <= 0 {
-		return 0, badRequest("%s: bad duration %q (want a positive duration such as 30m, 2h or 1d)", field, s)
-	}
-	return d, nil
 }
 
 // parseTime parses an RFC 3339 time, or a date (midnight UTC) when

@@ -7,7 +7,7 @@ import (
 )
 
 // Heartbeat is a station's own heartbeat: every Every, an update from
-// Source for alert "heartbeat" that clears it now and raises it after
+// Source for alert HeartbeatID that clears it now and raises it after
 // RaiseAfter, sent to each of Destinations. A station that stops sending
 // therefore raises an alert on the stations that hear it.
 type Heartbeat struct {
@@ -19,8 +19,8 @@ type Heartbeat struct {
 	// Every is the sending period; 0 means one minute.
 	Every time.Duration
 	// RaiseAfter is how long after a heartbeat the alert raises when no
-	// other heartbeat follows; 0 means 10 minutes. More than twice Every
-	// lets one datagram go missing without an alert.
+	// other heartbeat follows; 0 means DefaultHeartbeatRaiseAfter. More
+	// than twice Every lets one datagram go missing without an alert.
 	RaiseAfter time.Duration
 	// Summary and Detail describe the alert when it raises.
 	Summary string
@@ -33,14 +33,20 @@ type Heartbeat struct {
 	Now func() time.Time
 }
 
-// HeartbeatID is the alert id of a station's heartbeat.
-const HeartbeatID = "heartbeat"
+// HeartbeatID is the alert id of a station's heartbeat, as classic mauve
+// named it, so a classic station hearing a mauve one (or the reverse)
+// keeps one alert per station.
+const HeartbeatID = "mauve-heartbeat"
+
+// DefaultHeartbeatRaiseAfter is classic's raise_after: five missed beats
+// at the default pace, plus ten seconds for a late datagram.
+const DefaultHeartbeatRaiseAfter = 310 * time.Second
 
 // Update returns the heartbeat update to send at now.
 func (h *Heartbeat) Update(now time.Time) Update {
 	raiseAfter := h.RaiseAfter
 	if raiseAfter <= 0 {
-		raiseAfter = 10 * time.Minute
+		raiseAfter = DefaultHeartbeatRaiseAfter
 	}
 	summary := h.Summary
 	if summary == "" {

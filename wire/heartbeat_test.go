@@ -48,8 +48,22 @@ func TestHeartbeat_SendsClearNowRaiseLater(t *testing.T) {
 		t.Fatalf("got source %q with %d alerts, want alerts1.example.com with 1", u.Source, len(u.Alerts))
 	}
 	a := u.Alerts[0]
-	if a.ID != "heartbeat" || !a.ClearTime.Equal(now) || !a.RaiseTime.Equal(now.Add(10*time.Minute)) || a.Summary != "alerts1 is silent" {
-		t.Errorf("got id %q clear %v raise %v summary %q, want heartbeat, %v, %v, alerts1 is silent",
+	if a.ID != "mauve-heartbeat" || !a.ClearTime.Equal(now) || !a.RaiseTime.Equal(now.Add(10*time.Minute)) || a.Summary != "alerts1 is silent" {
+		t.Errorf("got id %q clear %v raise %v summary %q, want mauve-heartbeat, %v, %v, alerts1 is silent",
 			a.ID, a.ClearTime, a.RaiseTime, a.Summary, now, now.Add(10*time.Minute))
+	}
+}
+
+// Without a raise_after the heartbeat raises after classic's 310 s, under
+// classic's id (SPEC.md section 12).
+func TestHeartbeat_ClassicDefaults(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	u := (&wire.Heartbeat{Source: "alerts1"}).Update(now)
+	if len(u.Alerts) != 1 {
+		t.Fatalf("got %d alerts, want 1", len(u.Alerts))
+	}
+	a := u.Alerts[0]
+	if a.ID != "mauve-heartbeat" || !a.ClearTime.Equal(now) || a.RaiseTime.Sub(now) != 310*time.Second {
+		t.Errorf("got id %q clear %v raise after %v, want mauve-heartbeat, %v, 310s", a.ID, a.ClearTime, a.RaiseTime.Sub(now), now)
 	}
 }

@@ -11,9 +11,6 @@ import (
 	"github.com/mauve-alert/mauve/store"
 )
 
-// Levels lists the levels in the order the list shows them (read-only).
-var Levels = [...]string{"urgent", "normal", "low"}
-
 // quickAcks are the one-tap acknowledgements on the alert page, counted
 // as the form's mode says (read-only).
 var quickAcks = [...]string{"1h", "2h", "4h", "8h"}
@@ -139,12 +136,10 @@ func rowAge(now time.Time, a *store.Alert) string {
 }
 
 func levelOf(a store.Alert) string {
-	switch a.Level {
-	case "urgent", "low":
-		return a.Level
-	default:
-		return "normal"
+	if !a.Level.Valid() {
+		return string(store.LevelNormal)
 	}
+	return string(a.Level)
 }
 
 func title(s string) string {

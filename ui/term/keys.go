@@ -3,12 +3,13 @@ package term
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/mauve-alert/mauve/policy"
 )
 
 // actionTimeout bounds one acknowledge or unacknowledge request.
@@ -125,7 +126,7 @@ func (m Model) ackInputKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.mode == modeAckFor {
 			d := strings.TrimSpace(m.input.text)
 			if d != "" {
-				if _, err := ParseDuration(d); err != nil {
+				if err := checkFor(d); err != nil {
 					m.status = err.Error()
 					return m, nil
 				}
@@ -188,27 +189,16 @@ func (l *line) edit(k tea.KeyMsg) {
 	}
 }
 
-// ParseDuration reads an acknowledgement duration: a Go duration ("90m",
-// "2h30m") or a whole number of days or weeks ("2d", "1w").
-func ParseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("duration %q: want something like 30m, 2h, 1d or 1w", s)
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		return wholeUnits(n, 24*time.Hour, bad)
+// checkFor refuses, before anything is sent, a duration the station
+// would refuse: the one grammar (policy.ParseFor), and more than zero, as
+// the client acknowledges in wallclock hours.
+func checkFor(s string) error {
+	d, err := policy.ParseFor(s)
+	if err != nil {
+		return err
 	}
-	if n, ok := strings.CutSuffix(s, "w"); ok {
-		return wholeUnits(n, 7*24*time.Hour, bad)
+	if d <= 0 {
+		return fmt.Errorf("%q: an acknowledgement must last longer than zero", s)
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, bad
-	}
-	return d, nil
-}
-
-func wholeUnits(n string, unit time.Duration, bad error) (time.Duration, error) {
-	v, err := strconv.Atoi(n)
-	if err != nil || v <= 0 || v > 366 {
-		return 0, bad
-	}
-	return time.Duration(v) * unit, nil
+	return nil
 }

@@ -9,19 +9,21 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
 // Alert is what the client shows of one alert.
 type Alert struct {
-	Source            string    `json:"source"`
-	ID                string    `json:"id"`
-	Subject           string    `json:"subject"`
-	Summary           string    `json:"summary"`
-	Level             string    `json:"level"` // urgent, normal, low
-	State             string    `json:"state"` // raised, acknowledged, cleared
-	RaisedAt          time.Time `json:"raised_at,omitzero"`
-	AcknowledgedBy    string    `json:"acknowledged_by,omitempty"`
-	AcknowledgedUntil time.Time `json:"acknowledged_until,omitzero"`
+	Source            string      `json:"source"`
+	ID                string      `json:"id"`
+	Subject           string      `json:"subject"`
+	Summary           string      `json:"summary"`
+	Level             store.Level `json:"level"`
+	State             string      `json:"state"` // raised, acknowledged, cleared
+	RaisedAt          time.Time   `json:"raised_at,omitzero"`
+	AcknowledgedBy    string      `json:"acknowledged_by,omitempty"`
+	AcknowledgedUntil time.Time   `json:"acknowledged_until,omitzero"`
 	// AckDefault is the group's acknowledgement time, offered by default;
 	// zero when the station did not say.
 	AckDefault time.Duration `json:"-"`
@@ -214,18 +216,9 @@ func (m Model) view() []Alert {
 	return out
 }
 
-var levelOrder = []string{"urgent", "normal", "low"} // read-only
-
-func levelRank(l string) int {
-	if i := slices.Index(levelOrder, l); i >= 0 {
-		return i
-	}
-	return len(levelOrder)
-}
-
 func sortAlerts(as []Alert) {
 	slices.SortStableFunc(as, func(a, b Alert) int {
-		if d := levelRank(a.Level) - levelRank(b.Level); d != 0 {
+		if d := a.Level.Rank() - b.Level.Rank(); d != 0 {
 			return d
 		}
 		if c := b.RaisedAt.Compare(a.RaisedAt); c != 0 {

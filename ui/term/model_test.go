@@ -216,26 +216,3 @@ func TestModel_Banners(t *testing.T) {
 		t.Errorf("got %q, want nothing sent", log.calls)
 	}
 }
-
-func TestParseDuration(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Duration
-		err  bool
-	}{
-		{"2h", 2 * time.Hour, false},
-		{"90m", 90 * time.Minute, false},
-		{"1d", 24 * time.Hour, false},
-		{"1w", 7 * 24 * time.Hour, false},
-		{"2 hours", 0, true},
-		{"-1h", 0, true},
-		{"0d", 0, true},
-		{"", 0, true},
-	}
-	for _, tt := range tests {
-		got, err := term.ParseDuration(tt.in)
-		if (err != nil) != tt.err || got != tt.want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
-		}
-	}
-}

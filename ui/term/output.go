@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
 // PrintOnce writes the alerts that are not cleared as a table, most urgent
@@ -63,7 +65,7 @@ type Status struct {
 // StatusOf summarises alerts for a status bar.
 func StatusOf(as []Alert, now time.Time) Status {
 	st := Status{Time: now.UTC(), Connected: true, Class: "ok", Alerts: []Alert{}}
-	count := map[string]int{}
+	count := map[store.Level]int{}
 	var tips []string
 	as = slices.Clone(as)
 	sortAlerts(as)
@@ -72,8 +74,8 @@ func StatusOf(as []Alert, now time.Time) Status {
 		case "raised":
 			st.Raised++
 			count[a.Level]++
-			if st.Class == "ok" || levelRank(a.Level) < levelRank(st.Class) {
-				st.Class = a.Level
+			if st.Class == "ok" || a.Level.MoreUrgent(store.Level(st.Class)) {
+				st.Class = string(a.Level)
 			}
 		case "acknowledged":
 			st.Acknowledged++
@@ -84,7 +86,7 @@ func StatusOf(as []Alert, now time.Time) Status {
 		tips = append(tips, fmt.Sprintf("%s %s %s: %s", a.Level, a.State, a.Key(), oneLine(a.Summary)))
 	}
 	var parts []string
-	for _, l := range levelOrder {
+	for _, l := range store.Levels() {
 		if count[l] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[l], l))
 		}

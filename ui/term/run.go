@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
 // Notifier shows a desktop notification; *Desktop satisfies it.
@@ -117,7 +119,7 @@ func (n *newRaised) diff(as []Alert) []desktopNote {
 		}
 		urgent := false
 		for _, a := range fresh {
-			urgent = urgent || a.Level == "urgent"
+			urgent = urgent || a.Level == store.LevelUrgent
 		}
 		return []desktopNote{{summary: fmt.Sprintf("mauve: %d alerts raised", len(fresh)), body: fresh[0].Key() + ": " + fresh[0].Summary, urgent: urgent}}
 	}
@@ -126,7 +128,7 @@ func (n *newRaised) diff(as []Alert) []desktopNote {
 		out = append(out, desktopNote{
 			summary: fmt.Sprintf("mauve %s: %s", a.Level, a.Key()),
 			body:    a.Summary,
-			urgent:  a.Level == "urgent",
+			urgent:  a.Level == store.LevelUrgent,
 		})
 	}
 	return out

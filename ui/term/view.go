@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
 // Smallest terminal the view draws in.
@@ -79,7 +81,7 @@ func (m Model) bodyLines(v []Alert) (lines []string, sel int) {
 		}
 		return []string{"", "  nothing raised: all quiet"}, 0
 	}
-	level := ""
+	var level store.Level
 	for _, a := range v {
 		if a.Level != level {
 			level = a.Level
@@ -89,7 +91,7 @@ func (m Model) bodyLines(v []Alert) (lines []string, sel int) {
 					n++
 				}
 			}
-			name := strings.ToUpper(level)
+			name := strings.ToUpper(string(level))
 			if name == "" {
 				name = "UNKNOWN LEVEL"
 			}
