@@ -117,6 +117,19 @@ func (s *scriptSMTP) counts() (conns, stalls, rsets int) {
 	return s.conns, s.stalls, s.rsets
 }
 
+// count is how many times the server received command verb.
+func (s *scriptSMTP) count(verb string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.commands {
+		if c == verb {
+			n++
+		}
+	}
+	return n
+}
+
 // quits counts the QUIT commands received, and ended the connections
 // over.
 func (s *scriptSMTP) quits() (quits, ended int) {
