@@ -20,7 +20,7 @@ func TestEmail_RealMTA(t *testing.T) {
 	const n = 40
 	ms := make([]notify.Message, n)
 	for i := range ms {
-		ms[i] = pipelineMessage(t, p, i, "johnny@example.com")
+		ms[i] = burstMessage(t, p, i, "johnny@example.com")
 	}
 	for i, err := range sendAll(e, ms)() {
 		if err != nil {
@@ -41,13 +41,13 @@ func TestEmail_RealMTA(t *testing.T) {
 		to            string
 		wantPermanent bool
 	}{{mtatest.RejectAddr, true}, {mtatest.DeferAddr, false}} {
-		err := e.Send(context.Background(), pipelineMessage(t, p, 100, tc.to))
+		err := e.Send(context.Background(), burstMessage(t, p, 100, tc.to))
 		if err == nil || notify.IsPermanent(err) != tc.wantPermanent {
 			t.Errorf("send to %s: got %v, want an error with IsPermanent %v", tc.to, err, tc.wantPermanent)
 		}
 	}
 	// The refusals left the connection fit for the next message.
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 101, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 101, "johnny@example.com")); err != nil {
 		t.Fatalf("send after the refusals: %v", err)
 	}
 	mta.WaitCount(t, n+1, 60*time.Second)

@@ -19,8 +19,8 @@ import (
 	"github.com/mauve-alert/mauve/store"
 )
 
-// pipelineMessage renders a raise of alert id for the given address.
-func pipelineMessage(t testing.TB, p *policy.Policy, id int, to string) notify.Message {
+// burstMessage renders a raise of alert id for the given address.
+func burstMessage(t testing.TB, p *policy.Policy, id int, to string) notify.Message {
 	t.Helper()
 	a := testAlert()
 	a.ID = fmt.Sprintf("link-%03d", id)
@@ -74,7 +74,7 @@ func TestEmail_RefusalInABurst(t *testing.T) {
 				if i == 4 {
 					to = tc.to
 				}
-				burst = append(burst, pipelineMessage(t, p, i, to))
+				burst = append(burst, burstMessage(t, p, i, to))
 			}
 			for i, err := range sendAll(e, burst)() {
 				switch {
@@ -116,7 +116,7 @@ func TestEmail_DotStuffing(t *testing.T) {
 	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING", "8BITMIME"}})
 	p := testPolicy(t, srv.addr)
 	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 20 * time.Second})
-	m := pipelineMessage(t, p, 1, "johnny@example.com")
+	m := burstMessage(t, p, 1, "johnny@example.com")
 	m.Text = "first line\n.hidden by a lazy server\n..two dots\n.\nlast line\n"
 	for i := range 3 {
 		if err := e.Send(context.Background(), m); err != nil {
@@ -149,7 +149,7 @@ func TestEmail_PlainServer(t *testing.T) {
 	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 20 * time.Second})
 	var ms []notify.Message
 	for i := range 5 {
-		ms = append(ms, pipelineMessage(t, p, i, "johnny@example.com"))
+		ms = append(ms, burstMessage(t, p, i, "johnny@example.com"))
 	}
 	for i, err := range sendAll(e, ms)() {
 		if err != nil {
@@ -159,12 +159,12 @@ func TestEmail_PlainServer(t *testing.T) {
 	if n := len(srv.messages()); n != 5 {
 		t.Errorf("server took %d messages, want 5", n)
 	}
-	err := e.Send(context.Background(), pipelineMessage(t, p, 9, "reject-me@example.com"))
+	err := e.Send(context.Background(), burstMessage(t, p, 9, "reject-me@example.com"))
 	if !notify.IsPermanent(err) {
 		t.Errorf("refused recipient: got %v, want a permanent error", err)
 	}
 	// The refused transaction was reset: the connection carries the next.
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 10, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 10, "johnny@example.com")); err != nil {
 		t.Fatalf("send after the refusal: %v", err)
 	}
 	if n := len(srv.messages()); n != 6 {
@@ -184,7 +184,7 @@ func TestEmail_BurstSharesConnections(t *testing.T) {
 	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 2, Timeout: 20 * time.Second})
 	var ms []notify.Message
 	for i := range 200 {
-		m := pipelineMessage(t, p, i, "johnny@example.com")
+		m := burstMessage(t, p, i, "johnny@example.com")
 		m.Subject = fmt.Sprintf("[mauve] RAISED: Lüfter %d ausgefallen — 温度", i)
 		ms = append(ms, m)
 	}
@@ -236,13 +236,13 @@ func TestEmail_GivingUp(t *testing.T) {
 	// Send gives up.
 	ctx1, cancel1 := context.WithCancel(context.Background())
 	first := make(chan error, 1)
-	go func() { first <- e.Send(ctx1, pipelineMessage(t, p, 0, "johnny@example.com")) }()
+	go func() { first <- e.Send(ctx1, burstMessage(t, p, 0, "johnny@example.com")) }()
 	srv.wait(t)
 	// Two more wait for the one connection; they give up too.
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	waiting := make(chan error, 2)
 	for i := 1; i <= 2; i++ {
-		go func() { waiting <- e.Send(ctx2, pipelineMessage(t, p, i, "johnny@example.com")) }()
+		go func() { waiting <- e.Send(ctx2, burstMessage(t, p, i, "johnny@example.com")) }()
 	}
 	cancel2()
 	for range 2 {
@@ -286,7 +286,7 @@ func TestEmail_CloseWhileSending(t *testing.T) {
 	p := testPolicy(t, srv.addr)
 	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
 
-	first := sendAll(e, []notify.Message{pipelineMessage(t, p, 0, "johnny@example.com")})
+	first := sendAll(e, []notify.Message{burstMessage(t, p, 0, "johnny@example.com")})
 	srv.wait(t)
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
@@ -311,14 +311,14 @@ func TestEmail_GivenUpSendIsNotResent(t *testing.T) {
 	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}, gate: gate, gateAfter: 1})
 	p := testPolicy(t, srv.addr)
 	e := newEmail(t, p.Email, notify.EmailOptions{MaxConns: 1, Timeout: 20 * time.Second})
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 0, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	srv.wait(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	given := make(chan error, 1)
-	go func() { given <- e.Send(ctx, pipelineMessage(t, p, 1, "johnny@example.com")) }()
+	go func() { given <- e.Send(ctx, burstMessage(t, p, 1, "johnny@example.com")) }()
 	srv.wait(t) // taken by the server, its answer held
 	cancel()
 	if err := <-given; !errors.Is(err, context.Canceled) {
@@ -359,7 +359,7 @@ func BenchmarkEmail_Burst(b *testing.B) {
 			const burst = 256
 			ms := make([]notify.Message, burst)
 			for i := range ms {
-				ms[i] = pipelineMessage(b, p, i, "johnny@example.com")
+				ms[i] = burstMessage(b, p, i, "johnny@example.com")
 			}
 			sent := 0
 			for b.Loop() {
@@ -393,7 +393,7 @@ func TestEmail_CloseLongIdleConnection(t *testing.T) {
 	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}})
 	p := testPolicy(t, srv.addr)
 	e := newEmail(t, p.Email, notify.EmailOptions{Timeout: 500 * time.Millisecond, IdleTimeout: time.Hour})
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 0, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(600 * time.Millisecond) // past the last message's I/O deadline
@@ -410,12 +410,12 @@ func TestEmail_IdleConnectionsAreClosed(t *testing.T) {
 	srv := startScriptSMTP(t, scriptOptions{exts: []string{"PIPELINING", "CHUNKING"}})
 	p := testPolicy(t, srv.addr)
 	e := newEmail(t, p.Email, notify.EmailOptions{IdleTimeout: 50 * time.Millisecond})
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 0, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 0, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	waitGoodbye(t, srv, 1)
 	// The channel dials afresh for the next message.
-	if err := e.Send(context.Background(), pipelineMessage(t, p, 1, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, 1, "johnny@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	if conns, _, _ := srv.counts(); conns != 2 {
@@ -427,7 +427,7 @@ func TestEmail_IdleConnectionsAreClosed(t *testing.T) {
 // server takes, and that the server has then taken total.
 func sendNext(t *testing.T, e *notify.Email, srv *scriptSMTP, p *policy.Policy, id, total int) {
 	t.Helper()
-	if err := e.Send(context.Background(), pipelineMessage(t, p, id, "johnny@example.com")); err != nil {
+	if err := e.Send(context.Background(), burstMessage(t, p, id, "johnny@example.com")); err != nil {
 		t.Fatalf("send %d: %v", id, err)
 	}
 	want := fmt.Sprintf("core-router/link-%03d", id)
