@@ -203,6 +203,18 @@ func TestServe_DatagramToSMTPStorm(t *testing.T) {
 		o50.Round(time.Millisecond), o99.Round(time.Millisecond), omax.Round(time.Millisecond))
 }
 
+// TestServe_DatagramToPostfix: raises by UDP datagram into the station
+// `mauve serve` runs, mailed through a real postfix on loopback, which
+// queues each on disk and delivers each exactly once.
+func TestServe_DatagramToPostfix(t *testing.T) {
+	mta := mtatest.Start(t)
+	rs := startE2EStation(t, fmt.Sprintf(e2eStormHCL, mta.Addr), time.Now)
+	st := runE2EStorm(t, rs.udp, nil, e2ePostfix{mta}, 100, "p")
+	p50, p99, pmax := e2ePercentiles(st.lat)
+	t.Logf("100 datagrams, datagram → accepted by postfix: p50 %v, p99 %v, max %v",
+		p50.Round(time.Millisecond), p99.Round(time.Millisecond), pmax.Round(time.Millisecond))
+}
+
 // BenchmarkServe_DatagramToSMTP measures, per alert, the time from
 // writing its raise datagram to the end of its SMTP DATA, through the
 // station `mauve serve` runs and a real SMTP server on loopback:

@@ -12,7 +12,8 @@ import (
 
 // TestEmail_RealMTA: a burst from many senders at once reaches a real
 // postfix, which queues each message on disk and delivers it once; its
-// refusals come back permanent (550) and transient (451).
+// refusals come back permanent (550) and transient (451), and it refuses
+// to relay.
 func TestEmail_RealMTA(t *testing.T) {
 	mta := mtatest.Start(t)
 	p := testPolicy(t, mta.Addr)
@@ -40,7 +41,11 @@ func TestEmail_RealMTA(t *testing.T) {
 	for _, tc := range []struct {
 		to            string
 		wantPermanent bool
-	}{{mtatest.RejectAddr, true}, {mtatest.DeferAddr, false}} {
+	}{
+		{mtatest.RejectAddr, true},
+		{mtatest.DeferAddr, false},
+		{"johnny@elsewhere.example.org", true}, // the test MTA relays nowhere
+	} {
 		err := e.Send(context.Background(), burstMessage(t, p, 100, tc.to))
 		if err == nil || notify.IsPermanent(err) != tc.wantPermanent {
 			t.Errorf("send to %s: got %v, want an error with IsPermanent %v", tc.to, err, tc.wantPermanent)
