@@ -162,26 +162,24 @@ func (e *Email) dial(ctx context.Context) (smtpConn, error) {
 		c   *smtp.Client
 		err error
 	}
-	done := make(chan dialled, 1)
+	done := make(chan dialled) // unbuffered: taken, or closed here
 	go func() {
 		c, err := e.client.DialToSMTPClientWithContext(ctx)
-		done <- dialled{c, err}
+		select {
+		case done <- dialled{c, err}:
+		case <-ctx.Done():
+			if c != nil {
+				_ = c.Close()
+			}
+		}
 	}()
 	select {
 	case d := <-done:
 		if d.err != nil {
-			if d.c != nil {
-				_ = d.c.Close()
-			}
 			return smtpConn{}, fmt.Errorf("connect to %s: %w", e.client.ServerAddr(), d.err)
 		}
 		return smtpConn{c: d.c}, nil
 	case <-ctx.Done():
-		go func() {
-			if d := <-done; d.c != nil {
-				_ = d.c.Close()
-			}
-		}()
 		return smtpConn{}, ctx.Err()
 	}
 }
