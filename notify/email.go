@@ -34,37 +34,27 @@ type EmailOptions struct {
 	TLSConfig *tls.Config
 }
 
-// Email sends notifications by SMTP. Messages sent at once share
-// connections: where the server offers PIPELINING and CHUNKING, one write
-// carries many whole transactions (see email_carrier.go). Connections are
-// kept for a short idle time so that the next burst reuses them.
+// Email sends notifications by SMTP with go-mail: each Send is one mail
+// transaction on a connection of a small pool (at most MaxConns), so the
+// worker's senders are the only concurrency. Connections are kept for a
+// short idle time so that the next message of a burst reuses them.
 type Email struct {
 	from   string
 	client *mail.Client // configuration only; connections are dialled from it
 	opts   EmailOptions
+	slots  chan struct{} // one held by each Send that holds a connection
 
-	mu       sync.Mutex
-	idle     []smtpConn
-	reaper   *time.Timer // armed while connections are idle
-	closed   bool        // after Close, connections are not kept
-	queue    []*parcel   // waiting for a carrier
-	carriers int         // running carriers, at most MaxConns
-
-	bufs sync.Pool // of *bytes.Buffer, for the carriers' trips
+	mu     sync.Mutex
+	idle   []smtpConn
+	reaper *time.Timer // armed while connections are idle
+	closed bool        // after Close, connections are not kept
 }
 
-// smtpConn is one open SMTP connection. raw is the socket under it (nil
-// for implicit TLS, which go-mail dials itself), kept so that a trip's
-// deadline can be set, and a trip all of whose senders gave up broken,
-// without go-mail's lock.
+// smtpConn is one open SMTP connection.
 type smtpConn struct {
 	c     *smtp.Client
-	raw   net.Conn
 	since time.Time // idle since
 }
-
-// rawConnKey carries a *rawSlot through go-mail's dial to dialTCP.
-type rawConnKey struct{}
 
 var _ Channel = (*Email)(nil)
 
@@ -91,10 +81,11 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 	if err != nil {
 		return nil, err
 	}
-	// go-mail dials, greets, starts TLS and authenticates; the mail
-	// transactions are mauve's own trips over its smtp.Client
-	// (email_pipeline.go).
-	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout)}
+	// No NOOP before each message and no RSET after each success: a
+	// round trip each that a kept connection does not need. A connection
+	// that went stale while idle fails at MAIL, before anything of the
+	// message was taken, and Send tries once more on a fresh one.
+	mo := []mail.Option{mail.WithPort(port), mail.WithTimeout(opts.Timeout), mail.WithoutNoop(), mail.WithoutRset()}
 	switch cfg.TLS {
 	case "none":
 		mo = append(mo, mail.WithTLSPolicy(mail.NoTLS))
@@ -110,9 +101,6 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 	if opts.TLSConfig != nil {
 		mo = append(mo, mail.WithTLSConfig(opts.TLSConfig))
 	}
-	if cfg.TLS != "tls" { // implicit TLS keeps go-mail's own TLS dialer
-		mo = append(mo, mail.WithDialContextFunc(dialTCP))
-	}
 	if cfg.Username != "" {
 		mo = append(mo, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
 			mail.WithUsername(cfg.Username), mail.WithPassword(cfg.Password))
@@ -125,6 +113,7 @@ func NewEmail(cfg *policy.Email, opts EmailOptions) (*Email, error) {
 		from:   cfg.From,
 		client: client,
 		opts:   opts,
+		slots:  make(chan struct{}, opts.MaxConns),
 	}, nil
 }
 
@@ -164,67 +153,35 @@ func (e *Email) conn(ctx context.Context) (smtpConn, bool, error) {
 	return c, false, err
 }
 
+// dial opens a connection: go-mail connects, greets, starts TLS and
+// authenticates. go-mail watches ctx only while connecting, and bounds the
+// greeting and what follows by its timeout alone; when ctx ends first,
+// dial returns at once and the connection, if it still comes, is closed.
 func (e *Email) dial(ctx context.Context) (smtpConn, error) {
-	// go-mail watches ctx only while connecting; the greeting, EHLO and
-	// AUTH that follow are bounded by its timeout alone. Breaking the
-	// socket when ctx ends keeps a silent server from holding us longer.
-	slot := &rawSlot{}
-	stop := context.AfterFunc(ctx, slot.cancel)
-	defer stop()
-	c, err := e.client.DialToSMTPClientWithContext(context.WithValue(ctx, rawConnKey{}, slot))
-	if err != nil {
-		slot.close()
-		return smtpConn{}, fmt.Errorf("connect to %s: %w", e.client.ServerAddr(), err)
+	type dialled struct {
+		c   *smtp.Client
+		err error
 	}
-	return smtpConn{c: c, raw: slot.conn()}, nil
-}
-
-// rawSlot receives the socket that dialTCP opens.
-type rawSlot struct {
-	mu        sync.Mutex
-	c         net.Conn
-	cancelled bool
-}
-
-func (s *rawSlot) set(c net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.c = c
-	if s.cancelled {
-		_ = c.SetDeadline(time.Unix(1, 0))
+	done := make(chan dialled) // unbuffered: taken, or closed here
+	go func() {
+		c, err := e.client.DialToSMTPClientWithContext(ctx)
+		select {
+		case done <- dialled{c, err}:
+		case <-ctx.Done():
+			if c != nil {
+				_ = c.Close()
+			}
+		}
+	}()
+	select {
+	case d := <-done:
+		if d.err != nil {
+			return smtpConn{}, fmt.Errorf("connect to %s: %w", e.client.ServerAddr(), d.err)
+		}
+		return smtpConn{c: d.c}, nil
+	case <-ctx.Done():
+		return smtpConn{}, ctx.Err()
 	}
-}
-
-func (s *rawSlot) cancel() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cancelled = true
-	if s.c != nil {
-		_ = s.c.SetDeadline(time.Unix(1, 0))
-	}
-}
-
-func (s *rawSlot) conn() net.Conn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.c
-}
-
-func (s *rawSlot) close() {
-	if c := s.conn(); c != nil {
-		_ = c.Close()
-	}
-}
-
-// dialTCP dials like go-mail's own dialer and leaves the socket in the slot
-// that dial put in the context.
-func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, network, addr)
-	if slot, ok := ctx.Value(rawConnKey{}).(*rawSlot); ok && err == nil {
-		slot.set(c)
-	}
-	return c, err
 }
 
 func (e *Email) release(c smtpConn) {
@@ -286,7 +243,7 @@ const quitWait = 2 * time.Second
 // idle connection's deadline has long passed, and go-mail leaves the
 // socket open when QUIT fails.
 func (e *Email) goodbye(c smtpConn) {
-	c.deadline(quitWait)
+	_ = c.c.UpdateDeadline(quitWait)
 	_ = e.client.CloseWithSMTPClient(c.c)
 	_ = c.c.Close()
 }
@@ -326,13 +283,93 @@ func classifySMTP(err error) error {
 }
 
 // smtpCode is the server's reply code in err, or 0 when the server gave
-// none. Every answer reaches here as a *textproto.Error: the trips read
-// replies themselves, and go-mail's SendError came only from its own
-// sends, which mauve no longer uses.
+// none: go-mail's SendError carries it for a transaction, a
+// *textproto.Error for the greeting, EHLO, STARTTLS and AUTH.
 func smtpCode(err error) int {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
 		return te.Code
 	}
 	return 0
+}
+
+// Send delivers m to m.Person's email address, over a kept connection when
+// one is idle, else a new one once fewer than MaxConns are open. A 5xx
+// answer from the server (a rejected recipient, a refused sender) is
+// permanent; a refused or dropped connection, a timeout and a 4xx answer
+// are transient. If ctx ends first, Send returns at once, breaking the
+// connection under a message in flight; that message may still arrive.
+func (e *Email) Send(ctx context.Context, m Message) error {
+	if m.Person == nil || m.Person.Email == "" {
+		return Permanent(fmt.Errorf("email: %s has no email address", m.Notification.Person))
+	}
+	msg, err := e.compose(m)
+	if err != nil {
+		return Permanent(err)
+	}
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-e.slots }()
+	c, reused, err := e.conn(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return classifySMTP(err)
+	}
+	broken, err := e.transact(ctx, c, msg)
+	if err != nil && reused && !broken && stale(err) {
+		// The idle connection went stale (the server hung up) before the
+		// server said anything of this message; one fresh connection
+		// settles whether the server is really gone.
+		_ = c.c.Close()
+		if c, err = e.dial(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return classifySMTP(err)
+		}
+		broken, err = e.transact(ctx, c, msg)
+	}
+	switch {
+	case err == nil && !broken:
+		e.release(c)
+		return nil
+	case err == nil: // delivered as ctx ended
+		_ = c.c.Close()
+		return nil
+	case broken:
+		_ = c.c.Close()
+		return ctx.Err()
+	case smtpCode(err) != 0 && c.c.Reset() == nil:
+		// Refused: the connection is still in step with the server, and
+		// RSET ends whatever transaction the refusal left open.
+		e.release(c)
+	default:
+		_ = c.c.Close()
+	}
+	return classifySMTP(err)
+}
+
+// transact sends msg over c as one mail transaction. When ctx ends first,
+// it breaks the connection so that the command in flight returns, and
+// reports the connection broken.
+func (e *Email) transact(ctx context.Context, c smtpConn, msg *mail.Msg) (broken bool, err error) {
+	stop := context.AfterFunc(ctx, func() { _ = c.c.Text.Close() })
+	err = e.client.SendWithSMTPClient(c.c, msg)
+	return !stop(), err
+}
+
+// stale reports whether err is a failure before the server answered any
+// command of the transaction: its MAIL got no reply at all.
+func stale(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && (se.Reason == mail.ErrSMTPMailFrom || se.Reason == mail.ErrConnCheck) && se.ErrorCode() == 0
 }

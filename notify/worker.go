@@ -42,8 +42,8 @@ type WorkerOptions struct {
 	Presence *Presence                 // nil: nobody is ever held
 	// Concurrency is how many sequences of rows are served at once; one
 	// person's rows go out one at a time, in order, so rate limits count
-	// correctly. Channels that carry several messages a trip (email) fill
-	// their trips from the sends waiting at once. 0 means 32.
+	// correctly. The email channel shares its few connections among the
+	// sends running at once. 0 means 32.
 	Concurrency int
 	// BaseURL is the web UI base for links; "" means the policy's station url.
 	BaseURL string
