@@ -36,7 +36,7 @@ func (s *Server) routes() (web, socket http.Handler) {
 	top.Handle("/api/", s.apiAuth(api))
 	top.Handle("/", browser)
 
-	web = s.countStatus(newCompressor().handler(securityHeaders(s.crossOrigin(top))))
+	web = s.countStatus(compress(securityHeaders(s.crossOrigin(top))))
 	socket = s.countStatus(securityHeaders(s.crossOrigin(s.socketAuth(api))))
 	return web, socket
 }
