@@ -11,11 +11,14 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 )
 
-// processMetrics reports the station process's CPU time, memory and Go
-// runtime, so a load test (and an operator) can see the resident size.
-type processMetrics struct{}
+// metricsFunc is a function that writes metrics, as a ui.MetricsWriter.
+type metricsFunc func(io.Writer)
 
-func (processMetrics) WriteMetrics(w io.Writer) { metrics.WriteProcessMetrics(w) }
+func (f metricsFunc) WriteMetrics(w io.Writer) { f(w) }
+
+// writeProcessMetrics writes the station process's CPU time, memory and
+// Go runtime, so a load test (and an operator) can see the resident size.
+func writeProcessMetrics(w io.Writer) { metrics.WriteProcessMetrics(w) }
 
 // udpDrops reports the datagrams the kernel dropped because this
 // process's UDP sockets were full: loss that happens before the listener
