@@ -11,6 +11,14 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 )
 
+// Every package writes its metrics through github.com/VictoriaMetrics/metrics
+// rather than prometheus/client_golang: measured on `mauve send` (a command
+// that never serves metrics but links them), it adds 0.2 ms of package
+// initialisation and 108 KiB to the binary, client_golang 1.4 ms and 553
+// KiB. It writes no # HELP or # TYPE lines unless switched on for the whole
+// process, so none are written; Prometheus reads the families as untyped,
+// which changes no query.
+
 // metricsFunc is a function that writes metrics, as a ui.MetricsWriter.
 type metricsFunc func(io.Writer)
 
