@@ -247,7 +247,9 @@ func (in *Ingest) commit(ctx context.Context, batch []Received) {
 	in.batchSize.Update(float64(len(batch)))
 	in.commitSec.Update(end.Sub(start).Seconds())
 	for i := range batch {
-		in.latency.Update(end.Sub(batch[i].ReceivedAt).Seconds())
+		// The histogram drops negative values: a clock stepped back counts
+		// as no wait, so every committed update is in the count.
+		in.latency.Update(max(0, end.Sub(batch[i].ReceivedAt).Seconds()))
 	}
 }
 
