@@ -259,6 +259,24 @@ func tableConstructor(c *ast.CallExpr) bool {
 	return false
 }
 
+// TestMetricsThroughTheLibrary: Prometheus text is written by the metrics
+// library (github.com/VictoriaMetrics/metrics) alone; no package spells out
+// the format's comment lines itself.
+func TestMetricsThroughTheLibrary(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for _, f := range parsePackageFiles(t, p, false) {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if strings.Contains(lit.Value, "# TYPE") || strings.Contains(lit.Value, "# HELP") {
+						t.Errorf("%s: Prometheus text written by hand (%s); use the metrics library", p.ImportPath, lit.Value)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
+
 // TestPolicyHasNoClock: decisions take now as an argument.
 func TestPolicyHasNoClock(t *testing.T) {
 	for _, p := range listPackages(t) {

@@ -1,9 +1,7 @@
 package commands
 
 import (
-	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,18 +20,13 @@ func TestAck_RealStation(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/mauve-alert/mauve").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	udp := pc.LocalAddr().String()
-	pc.Close()
+	// The station listens on a port the kernel picks, and says which.
 	cfg, sock := filepath.Join(dir, "mauve.hcl"), filepath.Join(dir, "run", "mauve.sock")
 	conf := fmt.Sprintf(`station {
   database      = %q
   initial_sleep = "0s"
   listen {
-    udp    = [%q]
+    udp    = ["127.0.0.1:0"]
     http   = "127.0.0.1:0"
     socket = %q
   }
@@ -42,13 +35,13 @@ person "johnny" {
   all       = [log]
   unix_user = %q
 }
-`, filepath.Join(dir, "mauve.db"), udp, sock, currentUser(t))
+`, filepath.Join(dir, "mauve.db"), sock, currentUser(t))
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var serveLog bytes.Buffer
+	serveLog := &lockedBuffer{}
 	serve := exec.Command(bin, "serve", "--config", cfg)
-	serve.Stdout, serve.Stderr = &serveLog, &serveLog
+	serve.Stdout, serve.Stderr = serveLog, serveLog
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +78,14 @@ person "johnny" {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	var udp string
+	clientWaitFor(t, "the station's start-up line", func() bool {
+		m := startedLine.FindStringSubmatch(serveLog.String())
+		if m != nil {
+			udp = m[1]
+		}
+		return m != nil
+	})
 	if out, err := run("send", udp, "-o", "core-router", "-i", "bgp", "-s", "BGP session down", "-r"); err != nil {
 		t.Fatalf("mauve send: %v: %s", err, out)
 	}

@@ -40,15 +40,15 @@ type clientFile struct {
 
 // clientIO is what runClient needs of its process.
 type clientIO struct {
-	in          io.Reader
-	out, errOut io.Writer
-	getenv      func(string) string
-	configDir   func() (string, error) // os.UserConfigDir
+	in        io.Reader
+	out       io.Writer
+	getenv    func(string) string
+	configDir func() (string, error) // os.UserConfigDir
 }
 
 // newClientCommand is `mauve client`.
 func newClientCommand(env *Env) *cobra.Command {
-	return newClientCommandIO(clientIO{in: env.Stdin, out: env.Stdout, errOut: env.Stderr, getenv: env.Getenv, configDir: os.UserConfigDir})
+	return newClientCommandIO(clientIO{in: env.Stdin, out: env.Stdout, getenv: env.Getenv, configDir: os.UserConfigDir})
 }
 
 func newClientCommandIO(cio clientIO) *cobra.Command {
@@ -78,7 +78,7 @@ change (waybar, i3blocks).`,
 			if !cmd.Flags().Changed("present") {
 				o.present = !o.once && !o.json
 			}
-			cio.out, cio.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			cio.out = cmd.OutOrStdout()
 			return runClient(cmd.Context(), o, cio)
 		},
 	}

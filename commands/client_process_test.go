@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -20,23 +19,23 @@ const clientProcessHCL = `
 station {
   name          = "e2e"
   database      = "%[1]s/mauve.db"
-  url           = "http://%[2]s"
+  url           = "http://e2e.test"
   initial_sleep = "0s"
   client_hold   = "5m"
   listen {
-    udp    = ["%[3]s"]
-    http   = "%[2]s"
+    udp    = ["127.0.0.1:0"]
+    http   = "127.0.0.1:0"
     socket = "%[1]s/mauve.sock"
   }
 }
 email {
   from   = "mauve@example.com"
-  server = "%[4]s"
+  server = "%[2]s"
   tls    = "none"
 }
 person "johnny" {
   email     = "johnny@example.com"
-  unix_user = "%[5]s"
+  unix_user = "%[3]s"
   all       = [email]
 }
 alert_group "everything" {
@@ -46,25 +45,6 @@ alert_group "everything" {
   }
 }
 `
-
-// clientFreeAddr returns a loopback address nobody listens on just now.
-func clientFreeAddr(t *testing.T, network string) string {
-	t.Helper()
-	if network == "udp" {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return c.LocalAddr().String()
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // The whole story with real processes: `mauve serve`, `mauve client` on the
 // station's unix socket, `mauve send`, and a real SMTP server. While the
@@ -81,9 +61,9 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	mail := startClientMailbox(t)
-	httpAddr, udpAddr := clientFreeAddr(t, "tcp"), clientFreeAddr(t, "udp")
+	// The station listens on ports the kernel picks, and says which.
 	cfg := filepath.Join(dir, "mauve.hcl")
-	if err := os.WriteFile(cfg, fmt.Appendf(nil, clientProcessHCL, dir, httpAddr, udpAddr, mail.addr, me.Username), 0o600); err != nil {
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, clientProcessHCL, dir, mail.addr, me.Username), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -105,6 +85,14 @@ func TestClient_ProcessesHoldEmailWhileClientRuns(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	var udpAddr string
+	clientWaitFor(t, "the station's start-up line", func() bool {
+		m := startedLine.FindStringSubmatch(serveLog.String())
+		if m != nil {
+			udpAddr = m[1]
+		}
+		return m != nil
+	})
 
 	client := exec.Command(bin, "client", "--config", cfg, "--json", "--present")
 	client.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "MAUVE_SERVER=", "MAUVE_TOKEN=", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))

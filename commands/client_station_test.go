@@ -328,7 +328,7 @@ func startJSONClient(t *testing.T, s *clientStation) (out *clientOutput, stop fu
 	var runErr error
 	wg.Go(func() {
 		runErr = runClient(ctx, &clientOptions{server: s.url, token: s.token, json: true, present: true, minWait: 50 * time.Millisecond},
-			clientIO{out: out, errOut: io.Discard, getenv: func(string) string { return "" }, configDir: func() (string, error) { return t.TempDir(), nil }})
+			clientIO{out: out, getenv: func(string) string { return "" }, configDir: func() (string, error) { return t.TempDir(), nil }})
 	})
 	stopped := false
 	stop = func() {

@@ -124,7 +124,7 @@ func TestClient_BadCredentialsAndServer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			err := runClient(ctx, &tt.o, clientIO{in: strings.NewReader(""), out: io.Discard, errOut: io.Discard, getenv: env, configDir: func() (string, error) { return t.TempDir(), nil }})
+			err := runClient(ctx, &tt.o, clientIO{in: strings.NewReader(""), out: io.Discard, getenv: env, configDir: func() (string, error) { return t.TempDir(), nil }})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error saying %q", err, tt.want)
 			}

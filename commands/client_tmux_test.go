@@ -20,7 +20,7 @@ func TestClientChild(t *testing.T) {
 		return
 	}
 	err := runClient(context.Background(), &clientOptions{present: true, minWait: 100 * time.Millisecond},
-		clientIO{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, getenv: os.Getenv, configDir: func() (string, error) { return t.TempDir(), nil }})
+		clientIO{in: os.Stdin, out: os.Stdout, getenv: os.Getenv, configDir: func() (string, error) { return t.TempDir(), nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

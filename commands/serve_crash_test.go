@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -145,7 +147,11 @@ func TestServe_KillNineLosesNothingCommitted(t *testing.T) {
 	}
 	s.Close()
 
-	p2 := startServeProcess(t, bin, db)
+	cfg := filepath.Join(t.TempDir(), "mauve.hcl")
+	if err := os.WriteFile(cfg, []byte(`station { name = "crash" }`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p2 := startServeProcess(t, bin, db, "--config", cfg)
 	var body struct{ Alerts []apiAlert }
 	if code := apiGet(t, p2.http, token, "/api/v1/alerts", &body); code != 200 {
 		t.Fatalf("GET /api/v1/alerts after restart: status %d", code)
@@ -168,11 +174,31 @@ func TestServe_KillNineLosesNothingCommitted(t *testing.T) {
 	}
 	t.Logf("%d alerts shown before the kill, %d stored after the restart", len(shown), len(after))
 
-	// SIGHUP reloads and the station keeps serving.
-	p2.cmd.Process.Signal(syscall.SIGHUP)
-	time.Sleep(100 * time.Millisecond)
-	if code := apiGet(t, p2.http, token, "/api/v1/alerts?state=raised", nil); code != 200 {
-		t.Errorf("after SIGHUP: status %d", code)
+	// SIGHUP reloads: the new file's group takes every alert, as the API
+	// shows once the station has re-decided them.
+	if err := os.WriteFile(cfg, []byte("person \"local\" {\n  all = [log]\n}\nalert_group \"everything\" {\n  level = urgent\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		var body struct {
+			Alerts []struct{ Source, ID, Group, Level string }
+		}
+		if code := apiGet(t, p2.http, token, "/api/v1/alerts?source=host0", &body); code != 200 {
+			t.Fatalf("GET /api/v1/alerts after SIGHUP: status %d", code)
+		}
+		if len(body.Alerts) > 0 && !slices.ContainsFunc(body.Alerts, func(a struct{ Source, ID, Group, Level string }) bool {
+			return a.Group != "everything" || a.Level != "urgent"
+		}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("20s after SIGHUP the alerts are not in the new config's group: %+v", body.Alerts[:min(len(body.Alerts), 3)])
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	// SIGTERM: drains, commits, exits 0.

@@ -1,16 +1,20 @@
 package notify
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"sync"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/mauve-alert/mauve/store"
 )
 
-// metrics counts delivery outcomes by channel and status.
-type metrics struct {
+// deliveryCounts counts delivery outcomes by channel and status.
+type deliveryCounts struct {
 	mu     sync.Mutex
 	counts map[metricKey]uint64
 }
@@ -20,7 +24,7 @@ type metricKey struct {
 	status  store.DeliveryStatus
 }
 
-func (m *metrics) count(channel string, status store.DeliveryStatus) {
+func (m *deliveryCounts) count(channel string, status store.DeliveryStatus) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.counts == nil {
@@ -29,32 +33,16 @@ func (m *metrics) count(channel string, status store.DeliveryStatus) {
 	m.counts[metricKey{channel, status}]++
 }
 
-// WriteMetrics writes the worker's counters in the Prometheus text format.
-func (w *Worker) WriteMetrics(out io.Writer) error {
+// WriteMetrics writes the worker's counters in the Prometheus text format:
+// delivery attempts by channel and outcome.
+func (w *Worker) WriteMetrics(out io.Writer) {
 	w.metrics.mu.Lock()
-	keys := make([]metricKey, 0, len(w.metrics.counts))
-	for k := range w.metrics.counts {
-		keys = append(keys, k)
-	}
-	counts := make(map[metricKey]uint64, len(keys))
-	for _, k := range keys {
-		counts[k] = w.metrics.counts[k]
-	}
+	counts := maps.Clone(w.metrics.counts)
 	w.metrics.mu.Unlock()
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].channel != keys[j].channel {
-			return keys[i].channel < keys[j].channel
-		}
-		return keys[i].status < keys[j].status
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b metricKey) int {
+		return cmp.Or(cmp.Compare(a.channel, b.channel), cmp.Compare(a.status, b.status))
 	})
-	if _, err := fmt.Fprint(out, "# HELP mauve_notifications_total Notification delivery attempts by channel and outcome.\n"+
-		"# TYPE mauve_notifications_total counter\n"); err != nil {
-		return err
-	}
 	for _, k := range keys {
-		if _, err := fmt.Fprintf(out, "mauve_notifications_total{channel=%q,status=%q} %d\n", k.channel, k.status, counts[k]); err != nil {
-			return err
-		}
+		metrics.WriteCounterUint64(out, fmt.Sprintf("mauve_notifications_total{channel=%q,status=%q}", k.channel, k.status), counts[k])
 	}
-	return nil
 }

@@ -13,8 +13,11 @@ import (
 	"math/big"
 	"net"
 	"net/mail"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -57,7 +60,9 @@ type received struct {
 // startSMTP starts a peer on a free loopback port.
 func startSMTP(t testing.TB) *smtpPeer { return startSMTPAt(t, "127.0.0.1:0") }
 
-// startSMTPAt starts a peer on addr (to bring a "down" server back up).
+// startSMTPAt starts a peer on addr, a port a closed peer freed. Another
+// listener may take a freed port first: a server that is to come up where
+// one was down holds its port with holdDownPort instead.
 func startSMTPAt(t testing.TB, addr string) *smtpPeer {
 	t.Helper()
 	p, _ := startSMTPWith(t, addr, peerOptions{})
@@ -68,17 +73,16 @@ func startSMTPAt(t testing.TB, addr string) *smtpPeer {
 // pool of roots that trusts it.
 func startSMTPWith(t testing.TB, addr string, o peerOptions) (*smtpPeer, *x509.CertPool) {
 	t.Helper()
-	var ln net.Listener
-	var err error
-	for range 50 { // the old listener's port may take a moment to free
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("listen for SMTP on %s: %v", addr, err)
 	}
+	return serveSMTP(t, ln, o)
+}
+
+// serveSMTP runs a peer on ln.
+func serveSMTP(t testing.TB, ln net.Listener, o peerOptions) (*smtpPeer, *x509.CertPool) {
+	t.Helper()
 	p := &smtpPeer{addr: ln.Addr().String(), got: make(chan received, 4096), user: o.user, password: o.password}
 	p.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		p.mu.Lock()
@@ -262,14 +266,59 @@ func silentPeer(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-// deadAddr is a loopback address where nothing listens.
-func deadAddr(t testing.TB) string {
+// deadAddr is a loopback address where nothing listens, for as long as
+// the test runs.
+func deadAddr(t testing.TB) string { return holdDownPort(t).addr }
+
+// downPort is a loopback TCP port held by a socket that is bound but not
+// listening: the kernel refuses every connection to it, as to a server
+// that is down, and gives the port to no one else (a port freed and
+// listened on again later could be taken by another test meanwhile).
+type downPort struct {
+	fd   int
+	addr string
+	up   bool
+}
+
+func holdDownPort(t testing.TB) *downPort {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("socket: %v", err)
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	syscall.CloseOnExec(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		_ = syscall.Close(fd)
+		t.Fatalf("bind a loopback port: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		_ = syscall.Close(fd)
+		t.Fatalf("getsockname: %v", err)
+	}
+	d := &downPort{fd: fd, addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))}
+	t.Cleanup(func() {
+		if !d.up {
+			_ = syscall.Close(fd)
+		}
+	})
+	return d
+}
+
+// startSMTP brings the server up: the held socket starts listening, so
+// the port is never free in between.
+func (d *downPort) startSMTP(t testing.TB) *smtpPeer {
+	t.Helper()
+	if err := syscall.Listen(d.fd, 128); err != nil {
+		t.Fatalf("listen on %s: %v", d.addr, err)
+	}
+	d.up = true
+	f := os.NewFile(uintptr(d.fd), d.addr)
+	ln, err := net.FileListener(f) // a duplicate of the descriptor
+	_ = f.Close()
+	if err != nil {
+		t.Fatalf("listener on %s: %v", d.addr, err)
+	}
+	p, _ := serveSMTP(t, ln, peerOptions{})
+	return p
 }

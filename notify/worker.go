@@ -67,7 +67,7 @@ type WorkerOptions struct {
 type Worker struct {
 	o        WorkerOptions
 	renderer *Renderer
-	metrics  metrics
+	metrics  deliveryCounts
 
 	finishing sync.WaitGroup // outcomes being recorded
 	slots     chan struct{}  // bounds finishing

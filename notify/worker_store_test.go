@@ -247,8 +247,8 @@ func forPerson(t *testing.T, rs []received, to string) received {
 // mail server is down survive a station restart and each goes out once
 // when the server is back.
 func TestStation_SMTPDownThenUp_AcrossRestart(t *testing.T) {
-	addr := deadAddr(t)
-	st := startStation(t, addr, 0)
+	down := holdDownPort(t)
+	st := startStation(t, down.addr, 0)
 	st.raise("web", "www1", "www2", "www3")
 	waitFor(t, "three retries recorded", func() bool {
 		rows, err := st.store.DueNotifications(t0.Add(time.Hour), 0)
@@ -262,7 +262,7 @@ func TestStation_SMTPDownThenUp_AcrossRestart(t *testing.T) {
 		return retried == 3
 	})
 	st.restart()
-	peer := startSMTPAt(t, addr)
+	peer := down.startSMTP(t)
 	st.clock.advanceUntil(t, time.Minute, "three mails", func() bool { return len(peer.messages()) >= 3 })
 	seen := map[string]int{}
 	for range 3 {

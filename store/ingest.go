@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/mauve-alert/mauve/wire"
 )
@@ -30,6 +31,8 @@ type IngestOptions struct {
 	MaxPerSource int
 	// Now is the clock for commit latency. nil: time.Now.
 	Now func() time.Time
+	// Committed, if set, is called after each batch commits with its size.
+	Committed func(n int)
 }
 
 // Ingest turns received updates into group-committed transactions: Handle
@@ -56,9 +59,11 @@ type Ingest struct {
 	droppedFail  atomic.Uint64
 	lastLog      atomic.Int64
 
-	batchSize *histogram
-	commitSec *histogram
-	latency   *histogram
+	// metrics holds the histograms below; WriteMetrics writes it.
+	metrics   *metrics.Set
+	batchSize *metrics.PrometheusHistogram // updates per committed transaction
+	commitSec *metrics.PrometheusHistogram // time to apply and commit one batch
+	latency   *metrics.PrometheusHistogram // datagram reception to its commit
 }
 
 type sourceQueue struct {
@@ -83,14 +88,16 @@ func NewIngest(s *Store, opts IngestOptions) *Ingest {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	set := metrics.NewSet()
 	in := &Ingest{
 		s:         s,
 		opts:      opts,
 		queues:    map[string]*sourceQueue{},
 		ready:     make(chan struct{}, 1),
-		batchSize: newHistogram([]float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536}),
-		commitSec: newHistogram([]float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5}),
-		latency: newHistogram([]float64{.0001, .00025, .0005, .001, .002, .005, .01, .02, .03, .05,
+		metrics:   set,
+		batchSize: set.NewPrometheusHistogramExt("mauve_commit_batch_size", []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536}),
+		commitSec: set.NewPrometheusHistogramExt("mauve_commit_seconds", []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5}),
+		latency: set.NewPrometheusHistogramExt("mauve_ingest_latency_seconds", []float64{.0001, .00025, .0005, .001, .002, .005, .01, .02, .03, .05,
 			.075, .1, .15, .2, .3, .5, 1, 2, 5, 10}),
 	}
 	in.space = sync.NewCond(&in.mu)
@@ -234,13 +241,16 @@ func (in *Ingest) commit(ctx context.Context, batch []Received) {
 	}
 	end := in.opts.Now()
 	in.accepted.Add(uint64(len(batch)))
-	in.batchSize.observe(float64(len(batch)))
-	in.commitSec.observe(end.Sub(start).Seconds())
-	times := make([]time.Time, len(batch))
-	for i := range batch {
-		times[i] = batch[i].ReceivedAt
+	if in.opts.Committed != nil {
+		in.opts.Committed(len(batch))
 	}
-	in.latency.observeDurations(end, times)
+	in.batchSize.Update(float64(len(batch)))
+	in.commitSec.Update(end.Sub(start).Seconds())
+	for i := range batch {
+		// The histogram drops negative values: a clock stepped back counts
+		// as no wait, so every committed update is in the count.
+		in.latency.Update(max(0, end.Sub(batch[i].ReceivedAt).Seconds()))
+	}
 }
 
 // IngestStats is a snapshot of an Ingest's counters.
@@ -250,9 +260,6 @@ type IngestStats struct {
 	DroppedFlood uint64 // source had MaxPerSource waiting
 	DroppedStop  uint64 // arrived after Run stopped
 	DroppedFail  uint64 // their commit failed
-	// LatencyP99 estimates the 99th percentile of reception-to-commit
-	// time from the histogram's buckets.
-	LatencyP99 time.Duration
 }
 
 // Stats returns the counters since NewIngest.
@@ -266,7 +273,6 @@ func (in *Ingest) Stats() IngestStats {
 		DroppedFlood: in.droppedFlood.Load(),
 		DroppedStop:  in.droppedStop.Load(),
 		DroppedFail:  in.droppedFail.Load(),
-		LatencyP99:   time.Duration(in.latency.quantile(0.99) * float64(time.Second)),
 	}
 }
 
@@ -274,13 +280,10 @@ func (in *Ingest) Stats() IngestStats {
 // text format.
 func (in *Ingest) WriteMetrics(w io.Writer) {
 	st := in.Stats()
-	counter(w, "mauve_updates_accepted_total", "Updates whose batch committed.", st.Accepted)
-	gauge(w, "mauve_ingest_queued", "Updates waiting for a commit.", float64(st.Queued))
-	fmt.Fprintf(w, "# HELP mauve_ingest_dropped_total Updates dropped before commit, by reason.\n# TYPE mauve_ingest_dropped_total counter\n")
-	fmt.Fprintf(w, "mauve_ingest_dropped_total{reason=\"source_flood\"} %d\n", st.DroppedFlood)
-	fmt.Fprintf(w, "mauve_ingest_dropped_total{reason=\"stopped\"} %d\n", st.DroppedStop)
-	fmt.Fprintf(w, "mauve_ingest_dropped_total{reason=\"commit_failed\"} %d\n", st.DroppedFail)
-	in.batchSize.write(w, "mauve_commit_batch_size", "Updates per committed transaction.")
-	in.commitSec.write(w, "mauve_commit_seconds", "Time to apply and commit one batch.")
-	in.latency.write(w, "mauve_ingest_latency_seconds", "Time from datagram reception to its commit.")
+	metrics.WriteCounterUint64(w, "mauve_updates_accepted_total", st.Accepted)
+	metrics.WriteGaugeUint64(w, "mauve_ingest_queued", uint64(st.Queued))
+	metrics.WriteCounterUint64(w, `mauve_ingest_dropped_total{reason="source_flood"}`, st.DroppedFlood)
+	metrics.WriteCounterUint64(w, `mauve_ingest_dropped_total{reason="stopped"}`, st.DroppedStop)
+	metrics.WriteCounterUint64(w, `mauve_ingest_dropped_total{reason="commit_failed"}`, st.DroppedFail)
+	in.metrics.WritePrometheus(w)
 }

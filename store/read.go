@@ -187,40 +187,6 @@ func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
-// Count returns how many alerts the store holds in each state.
-func (s *Store) Count() (map[State]int, error) {
-	counts := map[State]int{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
-			a, err := decodeAlert(parseAlertKey(k), v)
-			if err != nil {
-				return &CorruptError{Bucket: string(bucketAlerts), Key: parseAlertKey(k).String(), Err: err}
-			}
-			counts[a.State]++
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count alerts: %w", err)
-	}
-	return counts, nil
-}
-
-// NextDue returns the earliest scheduled time (zero: nothing scheduled).
-func (s *Store) NextDue() (time.Time, error) {
-	var next time.Time
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketDue).Cursor().First(); len(k) >= 8 {
-			next = time.Unix(0, int64(beUint64(k))).UTC()
-		}
-		return nil
-	})
-	if err != nil {
-		return time.Time{}, fmt.Errorf("next due time: %w", err)
-	}
-	return next, nil
-}
-
 // Redecide re-evaluates group, level and reminder schedule of every alert
 // with the current Decider, without notifying anyone (after a reload).
 func (s *Store) Redecide(now time.Time) error {

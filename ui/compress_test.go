@@ -116,4 +116,10 @@ func TestCompression_ETag(t *testing.T) {
 	}
 	plain := s.do(t, "GET", "/static/mauve.js", "", noAuth, "Accept-Encoding", "identity", "If-None-Match", etag)
 	wantStatus(t, plain, 200)
+	plainTag := plain.header.Get("ETag")
+	if plainTag == etag || plainTag == "" {
+		t.Fatalf("got ETag %q on the plain script, want one that is not the gzipped %q", plainTag, etag)
+	}
+	plainAgain := s.do(t, "GET", "/static/mauve.js", "", noAuth, "Accept-Encoding", "identity", "If-None-Match", plainTag)
+	wantStatus(t, plainAgain, http.StatusNotModified)
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"net/http"
+
+	"github.com/VictoriaMetrics/metrics"
 )
 
 // handleMetrics: GET /metrics in the Prometheus text format: the server's
@@ -17,20 +19,13 @@ import (
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "# HELP mauve_http_responses_total HTTP responses by status class.")
-	fmt.Fprintln(bw, "# TYPE mauve_http_responses_total counter")
 	for c := 1; c <= 5; c++ {
-		fmt.Fprintf(bw, "mauve_http_responses_total{class=\"%dxx\"} %d\n", c, s.stats.requests[c].Load())
+		metrics.WriteCounterUint64(bw, fmt.Sprintf("mauve_http_responses_total{class=\"%dxx\"}", c), s.stats.requests[c].Load())
 	}
-	fmt.Fprintln(bw, "# HELP mauve_login_failures_total Failed logins (form and HTTP Basic).")
-	fmt.Fprintln(bw, "# TYPE mauve_login_failures_total counter")
-	fmt.Fprintf(bw, "mauve_login_failures_total %d\n", s.stats.loginFailures.Load())
-	fmt.Fprintln(bw, "# HELP mauve_event_streams Open event streams.")
-	fmt.Fprintln(bw, "# TYPE mauve_event_streams gauge")
-	fmt.Fprintf(bw, "mauve_event_streams %d\n", s.stats.streams.Load())
-	fmt.Fprintln(bw, "# HELP mauve_event_stream_resyncs_total Times an event stream fell behind and was told to fetch the list again.")
-	fmt.Fprintln(bw, "# TYPE mauve_event_stream_resyncs_total counter")
-	fmt.Fprintf(bw, "mauve_event_stream_resyncs_total %d\n", s.stats.resyncs.Load())
+	metrics.WriteCounterUint64(bw, "mauve_login_failures_total", s.stats.loginFailures.Load())
+	metrics.WriteGaugeUint64(bw, "mauve_event_streams", uint64(max(s.stats.streams.Load(), 0)))
+	// Times an event stream fell behind and was told to fetch the list again.
+	metrics.WriteCounterUint64(bw, "mauve_event_stream_resyncs_total", s.stats.resyncs.Load())
 	for _, m := range s.metrics {
 		m.WriteMetrics(bw)
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 )
 
 // static holds the stylesheet and the live-update script: hand-written,
@@ -55,7 +56,14 @@ func (a *staticAssets) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("ETag", f.etag)
 	h.Set("Cache-Control", "no-cache")
-	if r.Header.Get("If-None-Match") == f.etag {
+	// A client revalidates the representation it holds; a gzipped one
+	// carries the tag compress gave it, and keeps it on the 304.
+	etag := f.etag
+	if gzipping(w) && len(f.body) >= gzipMinSize {
+		etag = strings.TrimSuffix(f.etag, `"`) + gzipETagSuffix + `"`
+	}
+	if r.Header.Get("If-None-Match") == etag {
+		h.Set("ETag", etag)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

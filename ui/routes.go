@@ -12,14 +12,12 @@ import (
 // and the API mux (JSON under /api/v1). Both sit behind the same security
 // headers and cross-origin protection.
 //
-// Contract with the browser pages (ui/pages_routes.go, owned by the pages
-// side): browserRoutes registers every page on the browser mux, wrapping
-// each page that needs a person in s.pageAuth (which redirects to /login)
-// and leaving static assets and GET /login open. Inside a handler,
+// browserRoutes (pages_routes.go) registers every page on the browser mux,
+// wrapping each page that needs a person in s.pageAuth (which redirects to
+// /login) and leaving static assets and GET /login open. Inside a handler,
 // personFrom(r.Context()) gives the person's name. POST /login, POST
-// /logout and GET /login/once are handled here (auth.go); a failed login
-// re-renders the form through s.renderLogin(w, r, loginView, status), which
-// the pages side defines.
+// /logout and GET /login/once are handled in auth.go; a failed login
+// re-renders the form through s.renderLogin(w, r, loginView, status).
 func (s *Server) routes() (web, socket http.Handler) {
 	api := http.NewServeMux()
 	s.apiRoutes(api)
@@ -36,7 +34,7 @@ func (s *Server) routes() (web, socket http.Handler) {
 	top.Handle("/api/", s.apiAuth(api))
 	top.Handle("/", browser)
 
-	web = s.countStatus(newCompressor().handler(securityHeaders(s.crossOrigin(top))))
+	web = s.countStatus(compress(securityHeaders(s.crossOrigin(top))))
 	socket = s.countStatus(securityHeaders(s.crossOrigin(s.socketAuth(api))))
 	return web, socket
 }

@@ -122,11 +122,6 @@ func NewServer(o Options) (*Server, error) {
 // authenticated by session, token, password or trusted header.
 func (s *Server) Handler() http.Handler { return s.web }
 
-// SocketHandler returns the handler ServeSocket uses: the API only. It
-// expects connections whose context carries peer credentials (see
-// ServeSocket); any other request is refused with 403.
-func (s *Server) SocketHandler() http.Handler { return s.socket }
-
 // Serve serves the browser pages and the API on ln until ctx is done, then
 // shuts down gracefully: it stops accepting, ends live event streams and
 // waits (up to 5 s) for requests in flight. It returns nil after a

@@ -16,7 +16,7 @@ import (
 // sessionCookie names the browser session cookie.
 const sessionCookie = "mauve_session"
 
-// loginView is what the login form shows; the pages side renders it.
+// loginView is what the login form shows (rendered by s.renderLogin).
 type loginView struct {
 	Next     string // where to go after logging in; always a local path
 	Username string // as typed, shown again after a failure

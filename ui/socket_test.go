@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -141,12 +143,7 @@ func TestSocket_NotRunning(t *testing.T) {
 		t.Errorf("got %v, want %q", err, want)
 	}
 	// A URL nobody listens on.
-	dead, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + dead.Addr().String()
-	dead.Close()
+	base := "http://" + refusedAddr(t)
 	rc, err := ui.NewClient(base, "tok")
 	if err != nil {
 		t.Fatal(err)
@@ -175,4 +172,25 @@ func TestSocket_APIOnly(t *testing.T) {
 			t.Errorf("GET %s on the socket: got %d, want %d", path, resp.StatusCode, want)
 		}
 	}
+}
+
+// refusedAddr is a loopback address that refuses connections for as long
+// as the test runs: its port is held by a socket that is bound but not
+// listening, so no other test can listen there meanwhile (as one could on
+// the port of a closed listener).
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatalf("socket: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatalf("bind a loopback port: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatalf("getsockname: %v", err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
 }

@@ -1,8 +1,6 @@
 package wire
 
 import (
-	"fmt"
-	"io"
 	"net"
 	"syscall"
 )
@@ -70,20 +68,6 @@ func (l *Listener) ReadBuffers() []int {
 		out[i] = int(l.bufs[i].Load())
 	}
 	return out
-}
-
-// writeBufferMetrics writes each socket's receive buffer as a gauge.
-func (l *Listener) writeBufferMetrics(w io.Writer) error {
-	if _, err := fmt.Fprint(w, "# HELP mauve_udp_receive_buffer_bytes Socket receive buffer the kernel granted (getsockopt SO_RCVBUF), by listening address.\n"+
-		"# TYPE mauve_udp_receive_buffer_bytes gauge\n"); err != nil {
-		return err
-	}
-	for i, c := range l.conns {
-		if _, err := fmt.Fprintf(w, "mauve_udp_receive_buffer_bytes{addr=%q} %d\n", addrString(c), l.bufs[i].Load()); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func addrString(c net.PacketConn) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"sync/atomic"
+
+	"github.com/VictoriaMetrics/metrics"
 )
 
 // ListenerStats is a snapshot of a Listener's counters since it was built.
@@ -56,34 +58,19 @@ func (l *Listener) Stats() ListenerStats {
 }
 
 // WriteMetrics writes the listener's counters in the Prometheus text
-// exposition format. Write errors are the writer's to report (an HTTP
-// response), so they are not returned.
+// exposition format: datagrams read, accepted, refused by reason and
+// dropped as repeats, and each socket's receive buffer.
 func (l *Listener) WriteMetrics(w io.Writer) {
 	s := l.Stats()
-	var err error
-	p := func(format string, args ...any) {
-		if err == nil {
-			_, err = fmt.Fprintf(w, format, args...)
-		}
-	}
-	p("# HELP mauve_datagrams_received_total UDP datagrams read by the listener.\n")
-	p("# TYPE mauve_datagrams_received_total counter\n")
-	p("mauve_datagrams_received_total %d\n", s.Received)
-	p("# HELP mauve_datagrams_decoded_total Datagrams decoded, verified and accepted.\n")
-	p("# TYPE mauve_datagrams_decoded_total counter\n")
-	p("mauve_datagrams_decoded_total %d\n", s.Decoded)
-	p("# HELP mauve_datagrams_rejected_total Datagrams refused, by reason (duplicates included).\n")
-	p("# TYPE mauve_datagrams_rejected_total counter\n")
+	metrics.WriteCounterUint64(w, "mauve_datagrams_received_total", s.Received)
+	metrics.WriteCounterUint64(w, "mauve_datagrams_decoded_total", s.Decoded)
 	for _, r := range reasonTable {
-		p("mauve_datagrams_rejected_total{reason=%q} %d\n", r.reason, s.Rejected[r.reason])
+		metrics.WriteCounterUint64(w, fmt.Sprintf("mauve_datagrams_rejected_total{reason=%q}", r.reason), s.Rejected[r.reason])
 	}
-	p("# HELP mauve_datagrams_duplicate_total Datagrams dropped as repeats of a recent transmission id.\n")
-	p("# TYPE mauve_datagrams_duplicate_total counter\n")
-	p("mauve_datagrams_duplicate_total %d\n", s.Duplicates)
-	p("# HELP mauve_alerts_refused_total Alerts taken out of accepted updates, by reason.\n")
-	p("# TYPE mauve_alerts_refused_total counter\n")
-	p("mauve_alerts_refused_total{reason=\"bad_time\"} %d\n", s.BadTimes)
-	if err == nil {
-		_ = l.writeBufferMetrics(w)
+	metrics.WriteCounterUint64(w, "mauve_datagrams_duplicate_total", s.Duplicates)
+	metrics.WriteCounterUint64(w, `mauve_alerts_refused_total{reason="bad_time"}`, s.BadTimes)
+	for i, c := range l.conns {
+		// The buffer the kernel granted (getsockopt SO_RCVBUF).
+		metrics.WriteGaugeUint64(w, fmt.Sprintf("mauve_udp_receive_buffer_bytes{addr=%q}", addrString(c)), uint64(l.bufs[i].Load()))
 	}
 }

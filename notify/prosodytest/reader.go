@@ -20,7 +20,6 @@ import (
 // collects the bodies of the chat messages it receives. The test's end
 // closes it.
 type Reader struct {
-	s      *xmpp.Session
 	bodies chan string
 }
 
@@ -49,7 +48,7 @@ func (s *Server) DialReader(t testing.TB, user, password string) *Reader {
 		conn.Close()
 		t.Fatalf("log in as %s: %v\n%s", user, err, s.Logs())
 	}
-	r := &Reader{s: sess, bodies: make(chan string, 16)}
+	r := &Reader{bodies: make(chan string, 16)}
 	served := make(chan struct{})
 	go func() {
 		defer close(served)

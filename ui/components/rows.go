@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/url"
 	"time"
@@ -79,29 +80,7 @@ func appendRow(b []byte, now time.Time, a *store.Alert) []byte {
 	return append(b, `</span></a></li>`...)
 }
 
-// appendEscaped appends s with &, <, >, " and ' escaped as templ and
-// html.EscapeString escape them.
+// appendEscaped appends s escaped for HTML text or a quoted attribute.
 func appendEscaped(b []byte, s string) []byte {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			esc = "&#34;"
-		case '\'':
-			esc = "&#39;"
-		default:
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		last = i + 1
-	}
-	return append(b, s[last:]...)
+	return append(b, html.EscapeString(s)...)
 }

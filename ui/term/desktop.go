@@ -2,7 +2,6 @@ package term
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -29,9 +28,6 @@ func NewDesktop(busAddress string) *Desktop {
 	}
 	return &Desktop{conn: conn}
 }
-
-// NewDesktopFromEnv is NewDesktop with $DBUS_SESSION_BUS_ADDRESS.
-func NewDesktopFromEnv() *Desktop { return NewDesktop(os.Getenv("DBUS_SESSION_BUS_ADDRESS")) }
 
 // Active reports whether notifications can be sent.
 func (d *Desktop) Active() bool { return d != nil && d.conn != nil }
