@@ -122,7 +122,7 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	} else if a.Subject == "" {
 		a.Subject = source
 	}
-	if sum := t.s.clean.text(wa.Summary, maxSummary); sum != "" {
+	if sum := t.s.clean.textLines(wa.Summary, maxSummary); sum != "" {
 		a.Summary = sum
 	}
 	if det := t.s.clean.detail(wa.Detail); det != "" {

@@ -23,9 +23,21 @@ func newCleaner() *cleaner {
 	return &cleaner{}
 }
 
-// text returns s as valid UTF-8 plain text without HTML tags, without NUL,
-// and at most max characters.
+// text returns s as valid UTF-8 plain text on one line: without HTML tags,
+// without C0 and C1 control characters (tabs and line breaks become
+// spaces), and at most max characters. Controls are stripped after the HTML
+// (an entity such as &#27; decodes to one), so none reaches a terminal.
 func (c *cleaner) text(s string, max int) string {
+	return c.plain(s, max, false)
+}
+
+// textLines is text for a field that may hold several lines (the summary):
+// line breaks are kept as \n.
+func (c *cleaner) textLines(s string, max int) string {
+	return c.plain(s, max, true)
+}
+
+func (c *cleaner) plain(s string, max int, lines bool) string {
 	s = validUTF8(s)
 	if strings.ContainsAny(s, "<&\x00") {
 		s = strings.ReplaceAll(s, "\x00", "")
@@ -33,7 +45,46 @@ func (c *cleaner) text(s string, max int) string {
 			s = StripHTML(s)
 		}
 	}
+	if hasControl(s) {
+		s = stripControls(s, lines)
+	}
 	return truncateRunes(s, max)
+}
+
+// hasControl reports whether valid UTF-8 s holds a C0 control, DEL or a
+// C1 control (U+0080–U+009F, encoded as 0xC2 0x80–0x9F).
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(s) && s[i+1] < 0xa0:
+			return true
+		}
+	}
+	return false
+}
+
+// stripControls drops control characters from valid UTF-8 s. Whitespace
+// controls become a space, except that with lines a line break (\n, \r\n,
+// \r, U+0085) becomes \n.
+func stripControls(s string, lines bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r == '\r' && lines && i+1 < len(s) && s[i+1] == '\n':
+			// the \n that follows is the line break
+		case (r == '\n' || r == '\r' || r == 0x85) && lines:
+			b.WriteByte('\n')
+		case r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r' || r == 0x85:
+			b.WriteByte(' ')
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // detail returns s as sanitized HTML of at most maxDetail bytes, cut on a
