@@ -53,12 +53,18 @@ func (processMetrics) WriteMetrics(w io.Writer) {
 type udpDrops struct{}
 
 func (udpDrops) WriteMetrics(w io.Writer) {
+	if drops, found := socketDrops(); found {
+		fmt.Fprintf(w, "# HELP mauve_udp_receive_drops_total Datagrams the kernel dropped because the station's sockets were full.\n# TYPE mauve_udp_receive_drops_total counter\nmauve_udp_receive_drops_total %d\n", drops)
+	}
+}
+
+// socketDrops sums the kernel's drop counters of this process's UDP
+// sockets; found is false when there are none or /proc cannot tell.
+func socketDrops() (drops uint64, found bool) {
 	ours := socketInodes()
 	if len(ours) == 0 {
-		return
+		return 0, false
 	}
-	var drops uint64
-	found := false
 	for _, f := range []string{"/proc/net/udp", "/proc/net/udp6"} {
 		fh, err := os.Open(f)
 		if err != nil {
@@ -78,9 +84,7 @@ func (udpDrops) WriteMetrics(w io.Writer) {
 		}
 		fh.Close()
 	}
-	if found {
-		fmt.Fprintf(w, "# HELP mauve_udp_receive_drops_total Datagrams the kernel dropped because the station's sockets were full.\n# TYPE mauve_udp_receive_drops_total counter\nmauve_udp_receive_drops_total %d\n", drops)
-	}
+	return drops, found
 }
 
 // socketInodes returns the inodes of this process's sockets.
