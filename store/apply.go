@@ -125,7 +125,7 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	if sum := t.s.clean.textLines(wa.Summary, maxSummary); sum != "" {
 		a.Summary = sum
 	}
-	if det := t.s.clean.detail(wa.Detail); det != "" {
+	if det := t.s.clean.detailOf(source, id, wa.Detail, a.Detail); det != "" {
 		a.Detail = det
 	}
 	if wa.Importance != 0 {

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"hash/maphash"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -15,12 +18,58 @@ const (
 )
 
 // cleaner strips HTML from plain-text fields and sanitizes detail, with
-// the sanitizer of html.go. It holds no state and is safe for concurrent
-// use.
-type cleaner struct{}
+// the sanitizer of html.go. It is safe for concurrent use.
+type cleaner struct {
+	seed maphash.Seed
+	mu   sync.Mutex
+	// memo remembers, per alert (a hash of its key), the hashes of the
+	// raw detail last sanitized for it and of the result, so a refresh
+	// that sends the same detail again costs two hashes instead of an
+	// HTML parse. It lives in memory only: after a restart the first
+	// refresh of each alert sanitizes again.
+	memo map[uint64]detailMemo
+	// parsed counts details run through the HTML sanitizer.
+	parsed atomic.Uint64
+}
+
+type detailMemo struct{ raw, clean uint64 }
+
+// maxDetailMemo bounds the memo (about 40 bytes an entry); past it, it
+// starts over.
+const maxDetailMemo = 1 << 20
 
 func newCleaner() *cleaner {
-	return &cleaner{}
+	return &cleaner{seed: maphash.MakeSeed(), memo: map[uint64]detailMemo{}}
+}
+
+// detailOf returns raw sanitized as the detail of alert source/id, whose
+// stored detail is stored. When raw is what produced stored, it returns
+// stored without sanitizing again.
+func (c *cleaner) detailOf(source, id, raw, stored string) string {
+	if raw == "" {
+		return ""
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(source)
+	h.WriteByte(0)
+	h.WriteString(id)
+	key := h.Sum64()
+	rawHash := maphash.String(c.seed, raw)
+	c.mu.Lock()
+	m, ok := c.memo[key]
+	c.mu.Unlock()
+	if ok && stored != "" && m.raw == rawHash && m.clean == maphash.String(c.seed, stored) {
+		return stored
+	}
+	clean := c.detail(raw)
+	c.mu.Lock()
+	if len(c.memo) >= maxDetailMemo {
+		clear(c.memo)
+	}
+	c.memo[key] = detailMemo{raw: rawHash, clean: maphash.String(c.seed, clean)}
+	c.mu.Unlock()
+	return clean
 }
 
 // text returns s as valid UTF-8 plain text on one line: without HTML tags,
@@ -99,6 +148,7 @@ func (c *cleaner) detail(s string) string {
 		s = strings.ReplaceAll(s, "\x00", "")
 	}
 	if strings.Contains(s, "<") {
+		c.parsed.Add(1)
 		s = SanitizeDetail(s)
 	}
 	return truncateBytes(s, maxDetail)
