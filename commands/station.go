@@ -193,7 +193,7 @@ func (st *station) run(ctx context.Context) error {
 		Store:    st.store,
 		Policy:   pol,
 		Logger:   st.log,
-		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}, processMetrics{}, udpDrops{}},
+		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, errlessMetrics{worker}, processMetrics{}, udpDrops{}, residentSplit{}},
 		Now:      st.now,
 		Presence: presence,
 	})
