@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -129,8 +130,12 @@ func (s *sender) send(conn net.Conn, rate float64, deadline time.Time, gen int) 
 	}
 }
 
-// ceilingRealistic runs the sender loop against a sink socket that only
-// counts, as fast as it can, for d.
+// sinkReaders is how many goroutines read the ceiling's sink socket: as
+// many as the station's readers on its socket.
+const sinkReaders = 4
+
+// ceiling runs the sender loop against a sink socket that only counts, as
+// fast as it can, for d.
 func (s *sender) ceiling(d time.Duration) (float64, error) {
 	sink, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -141,17 +146,18 @@ func (s *sender) ceiling(d time.Duration) (float64, error) {
 		u.SetReadBuffer(4 << 20)
 	}
 	var got atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 65536)
-		for {
-			if _, _, err := sink.ReadFrom(buf); err != nil {
-				return
+	var readers sync.WaitGroup
+	for range sinkReaders {
+		readers.Go(func() {
+			buf := make([]byte, 65536)
+			for {
+				if _, _, err := sink.ReadFrom(buf); err != nil {
+					return
+				}
+				got.Add(1)
 			}
-			got.Add(1)
-		}
-	}()
+		})
+	}
 	conn, err := net.Dial("udp", sink.LocalAddr().String())
 	if err != nil {
 		return 0, err
@@ -164,7 +170,7 @@ func (s *sender) ceiling(d time.Duration) (float64, error) {
 	elapsed := time.Since(start)
 	time.Sleep(200 * time.Millisecond)
 	sink.Close()
-	<-done
+	readers.Wait()
 	return float64(got.Load()) / elapsed.Seconds(), nil
 }
 
@@ -206,8 +212,8 @@ func (s *sender) trial(o options, conn net.Conn, rate float64, d time.Duration, 
 }
 
 // waitCommitted scrapes until the station committed n more updates than
-// in before, or it has nothing queued and has received nothing new for
-// half a second (what is not committed then was lost), or max passed.
+// in before, or it has committed or dropped all it decoded and has
+// received nothing new for half a second (what is not committed then was lost), or max passed.
 func waitCommitted(o options, before metrics, n int, max time.Duration) (metrics, error) {
 	deadline := time.Now().Add(max)
 	last, lastChange := -1.0, time.Now()
@@ -223,7 +229,13 @@ func waitCommitted(o options, before metrics, n int, max time.Duration) (metrics
 		if rcv != last {
 			last, lastChange = rcv, time.Now()
 		}
-		if (after.get("mauve_ingest_queued") == 0 && time.Since(lastChange) > 500*time.Millisecond) || time.Now().After(deadline) {
+		// Settled: everything decoded was committed or dropped (the
+		// queue does not count the batch being committed).
+		handled := after.get("mauve_updates_accepted_total") +
+			after.get(`mauve_ingest_dropped_total{reason="source_flood"}`) +
+			after.get(`mauve_ingest_dropped_total{reason="commit_failed"}`)
+		settled := handled >= after.get("mauve_datagrams_decoded_total")
+		if (settled && time.Since(lastChange) > 500*time.Millisecond) || time.Now().After(deadline) {
 			return after, nil
 		}
 		time.Sleep(50 * time.Millisecond)
