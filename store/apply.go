@@ -117,12 +117,12 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 
 	// Subject defaults to the source; summary, detail and importance are
 	// kept when the update leaves them empty.
-	if subj := t.s.clean.text(wa.Subject, maxSubject); subj != "" {
+	if subj := t.s.clean.textOf(source, id, fieldSubject, wa.Subject, a.Subject, maxSubject, false); subj != "" {
 		a.Subject = subj
 	} else if a.Subject == "" {
 		a.Subject = source
 	}
-	if sum := t.s.clean.textLines(wa.Summary, maxSummary); sum != "" {
+	if sum := t.s.clean.textOf(source, id, fieldSummary, wa.Summary, a.Summary, maxSummary, true); sum != "" {
 		a.Summary = sum
 	}
 	if det := t.s.clean.detailOf(source, id, wa.Detail, a.Detail); det != "" {

@@ -22,24 +22,32 @@ const (
 type cleaner struct {
 	seed maphash.Seed
 	mu   sync.Mutex
-	// memo remembers, per alert (a hash of its key), the hashes of the
-	// raw detail last sanitized for it and of the result, so a refresh
-	// that sends the same detail again costs two hashes instead of an
-	// HTML parse. It lives in memory only: after a restart the first
-	// refresh of each alert sanitizes again.
-	memo map[uint64]detailMemo
-	// parsed counts details run through the HTML sanitizer.
+	// memo remembers, per alert field (a hash of the alert's key and the
+	// field), the hashes of the raw value last cleaned for it and of the
+	// result, so a refresh that sends the same value again costs a few
+	// hashes instead of an HTML parse. It lives in memory only: after a
+	// restart the first refresh of each alert cleans again.
+	memo map[uint64]cleanMemo
+	// parsed counts values run through the HTML tokenizer (sanitizing a
+	// detail, stripping tags from plain text).
 	parsed atomic.Uint64
 }
 
-type detailMemo struct{ raw, clean uint64 }
+type cleanMemo struct{ raw, clean uint64 }
 
-// maxDetailMemo bounds the memo (about 40 bytes an entry); past it, it
-// starts over.
-const maxDetailMemo = 1 << 20
+// maxMemo bounds the memo (about 40 bytes an entry); past it, it starts
+// over.
+const maxMemo = 1 << 20
+
+// Fields of an alert, for the memo's keys.
+const (
+	fieldSubject = 's'
+	fieldSummary = 'm'
+	fieldDetail  = 'd'
+)
 
 func newCleaner() *cleaner {
-	return &cleaner{seed: maphash.MakeSeed(), memo: map[uint64]detailMemo{}}
+	return &cleaner{seed: maphash.MakeSeed(), memo: map[uint64]cleanMemo{}}
 }
 
 // detailOf returns raw sanitized as the detail of alert source/id, whose
@@ -49,11 +57,30 @@ func (c *cleaner) detailOf(source, id, raw, stored string) string {
 	if raw == "" {
 		return ""
 	}
+	return c.memoized(source, id, fieldDetail, raw, stored, c.detail)
+}
+
+// textOf is plain for a field of alert source/id whose
+// stored value is stored: a value with nothing to clean costs a scan, and
+// one that produced stored before costs no parse.
+func (c *cleaner) textOf(source, id string, field byte, raw, stored string, max int, lines bool) string {
+	if raw == "" {
+		return ""
+	}
+	if len(raw) <= max && !strings.ContainsAny(raw, "<&") && !hasControl(raw) && utf8.ValidString(raw) {
+		return raw
+	}
+	return c.memoized(source, id, field, raw, stored, func(s string) string { return c.plain(s, max, lines) })
+}
+
+func (c *cleaner) memoized(source, id string, field byte, raw, stored string, clean func(string) string) string {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	h.WriteString(source)
 	h.WriteByte(0)
 	h.WriteString(id)
+	h.WriteByte(0)
+	h.WriteByte(field)
 	key := h.Sum64()
 	rawHash := maphash.String(c.seed, raw)
 	c.mu.Lock()
@@ -62,14 +89,14 @@ func (c *cleaner) detailOf(source, id, raw, stored string) string {
 	if ok && stored != "" && m.raw == rawHash && m.clean == maphash.String(c.seed, stored) {
 		return stored
 	}
-	clean := c.detail(raw)
+	out := clean(raw)
 	c.mu.Lock()
-	if len(c.memo) >= maxDetailMemo {
+	if len(c.memo) >= maxMemo {
 		clear(c.memo)
 	}
-	c.memo[key] = detailMemo{raw: rawHash, clean: maphash.String(c.seed, clean)}
+	c.memo[key] = cleanMemo{raw: rawHash, clean: maphash.String(c.seed, out)}
 	c.mu.Unlock()
-	return clean
+	return out
 }
 
 // text returns s as valid UTF-8 plain text on one line: without HTML tags,
@@ -80,17 +107,14 @@ func (c *cleaner) text(s string, max int) string {
 	return c.plain(s, max, false)
 }
 
-// textLines is text for a field that may hold several lines (the summary):
-// line breaks are kept as \n.
-func (c *cleaner) textLines(s string, max int) string {
-	return c.plain(s, max, true)
-}
-
+// plain is text, keeping line breaks as \n when lines is set (for a field
+// that may hold several lines: the summary).
 func (c *cleaner) plain(s string, max int, lines bool) string {
 	s = validUTF8(s)
 	if strings.ContainsAny(s, "<&\x00") {
 		s = strings.ReplaceAll(s, "\x00", "")
 		if strings.ContainsAny(s, "<&") {
+			c.parsed.Add(1)
 			s = StripHTML(s)
 		}
 	}
