@@ -161,3 +161,27 @@ func TestIngest_LossRaisesAndClearsStationAlert(t *testing.T) {
 		}
 	})
 }
+
+// The queue is bounded by the decoded size of what waits, not only by
+// count: updates of a thousand alerts each fill it after a few, and what
+// waits never exceeds the bound however many arrive.
+func TestIngest_QueueBoundedByBytes(t *testing.T) {
+	s, _ := mustOpen(t, store.Options{NoSync: true})
+	const bound = 1 << 20
+	in := store.NewIngest(s, store.IngestOptions{MaxPendingBytes: bound})
+	alerts := make([]wire.Alert, 1000)
+	for i := range alerts {
+		alerts[i].ID = string(rune('a' + i%26))
+	}
+	for i := range 200 {
+		in.Handle(wire.Update{Source: fmt.Sprintf("big%d", i%2), Alerts: alerts}, from, time.Now())
+		if st := in.Stats(); st.QueuedBytes > bound {
+			t.Fatalf("after %d updates: %d bytes queued, want at most %d", i+1, st.QueuedBytes, bound)
+		}
+	}
+	st := in.Stats()
+	if st.Queued == 0 || st.Queued >= 200 || st.DroppedFlood != uint64(200-st.Queued) {
+		t.Errorf("queued %d (%d bytes), shed %d; want some queued, the rest of 200 shed", st.Queued, st.QueuedBytes, st.DroppedFlood)
+	}
+	t.Logf("%d updates of 1000 alerts queued in %d bytes", st.Queued, st.QueuedBytes)
+}
