@@ -98,6 +98,7 @@ var metricNames = []string{
 	`mauve_ingest_latency_seconds_count`,
 	`mauve_ingest_latency_seconds_sum`,
 	`mauve_ingest_queued`,
+	`mauve_ingest_queued_bytes`,
 	`mauve_login_failures_total`,
 	`mauve_notifications_total{channel="log",status="delivered"}`,
 	`mauve_udp_receive_buffer_bytes{addr="*"}`,

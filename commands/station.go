@@ -159,7 +159,7 @@ func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error
 // consumers first, the listeners last.
 func (st *station) run(ctx context.Context) error {
 	pol := st.policy.Load
-	st.ingest = store.NewIngest(st.store, store.IngestOptions{Logger: st.log})
+	st.ingest = store.NewIngest(st.store, st.ingestOptions())
 	st.start(ctx, "scheduler", store.NewScheduler(st.store, store.SchedulerOptions{Logger: st.log, Now: st.now}).Run)
 	st.start(ctx, "ingest", st.ingest.Run)
 

@@ -34,12 +34,18 @@ func writeProcessMetrics(w io.Writer) { metrics.WriteProcessMetrics(w) }
 type udpDrops struct{}
 
 func (udpDrops) WriteMetrics(w io.Writer) {
+	if drops, found := socketDrops(); found {
+		metrics.WriteCounterUint64(w, "mauve_udp_receive_drops_total", drops)
+	}
+}
+
+// socketDrops sums the kernel's drop counters of this process's UDP
+// sockets; found is false when there are none or /proc cannot tell.
+func socketDrops() (drops uint64, found bool) {
 	ours := socketInodes()
 	if len(ours) == 0 {
-		return
+		return 0, false
 	}
-	var drops uint64
-	found := false
 	for _, f := range []string{"/proc/net/udp", "/proc/net/udp6"} {
 		fh, err := os.Open(f)
 		if err != nil {
@@ -59,9 +65,7 @@ func (udpDrops) WriteMetrics(w io.Writer) {
 		}
 		fh.Close()
 	}
-	if found {
-		metrics.WriteCounterUint64(w, "mauve_udp_receive_drops_total", drops)
-	}
+	return drops, found
 }
 
 // socketInodes returns the inodes of this process's sockets.

@@ -19,6 +19,9 @@ type Received struct {
 // tolerance: a raise or clear time this close to now happens now.
 const tolerance = 5 * time.Second
 
+// defaultImportance is a new alert's importance when its update gives none.
+const defaultImportance = 50
+
 // Apply applies a batch of received updates in one transaction (group
 // commit); the updates count as accepted only when it returns nil. Each
 // update is applied as of its ReceivedAt. Updates without a source are
@@ -107,20 +110,22 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	// a's slices in place (they are replaced or appended to).
 	before := a
 	if !exists {
-		a = Alert{Source: source, ID: id, CreatedAt: now, UpdatedAt: now}
+		// A new alert's importance is 50 unless the sender says, as in
+		// classic mauve: 0 would rank it below everything that says.
+		a = Alert{Source: source, ID: id, CreatedAt: now, UpdatedAt: now, Importance: defaultImportance}
 	}
 
 	// Subject defaults to the source; summary, detail and importance are
 	// kept when the update leaves them empty.
-	if subj := t.s.clean.text(wa.Subject, maxSubject); subj != "" {
+	if subj := t.s.clean.textOf(source, id, fieldSubject, wa.Subject, a.Subject, maxSubject, false); subj != "" {
 		a.Subject = subj
 	} else if a.Subject == "" {
 		a.Subject = source
 	}
-	if sum := t.s.clean.text(wa.Summary, maxSummary); sum != "" {
+	if sum := t.s.clean.textOf(source, id, fieldSummary, wa.Summary, a.Summary, maxSummary, true); sum != "" {
 		a.Summary = sum
 	}
-	if det := t.s.clean.detail(wa.Detail); det != "" {
+	if det := t.s.clean.detailOf(source, id, wa.Detail, a.Detail); det != "" {
 		a.Detail = det
 	}
 	if wa.Importance != 0 {
@@ -175,14 +180,21 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 		kind, text = EventScheduled, "first heard of, scheduled, from "+source
 	}
 	// suppress_until is taken only on a change of state, and never
-	// shortens a suppression already running.
-	if (kind == EventRaised || kind == EventCleared) && !wa.SuppressUntil.IsZero() && !before.SuppressUntil.After(now) {
+	// shortens a suppression already running. A raise takes it before the
+	// Decider hears of it (so nobody is told of the raise); a clear after
+	// (so the people told of the raise hear of the clear, unless the alert
+	// was suppressed already), as in classic mauve.
+	takeSuppress := (kind == EventRaised || kind == EventCleared) && !wa.SuppressUntil.IsZero() && !before.SuppressUntil.After(now)
+	if takeSuppress && kind == EventRaised {
 		a.SuppressUntil = wa.SuppressUntil
 	}
 	switch {
 	case kind != "":
 		if err := t.event(before, &a, kind, source, text); err != nil {
 			return err
+		}
+		if takeSuppress && kind == EventCleared {
+			a.SuppressUntil = wa.SuppressUntil
 		}
 	case contentChanged:
 		// Recorded without asking the Decider (a new summary tells
@@ -199,8 +211,9 @@ func (t *txn) applyAlert(source, id string, wa *wire.Alert, offset time.Duration
 	return t.save(&before, &a)
 }
 
-// replace clears every alert of source that the update did not name, and
-// cancels their schedules.
+// replace clears every alert of source that the update did not name. Their
+// scheduled raises stay: a heartbeat left out of the list is still armed
+// (classic mauve did the same), and a pending clear is moot once cleared.
 func (t *txn) replace(source string, named map[string]bool) error {
 	prefix := sourcePrefix(source)
 	var keys []Key
@@ -220,7 +233,6 @@ func (t *txn) replace(source string, named map[string]bool) error {
 			continue
 		}
 		before := cloneAlert(a)
-		a.WillRaiseAt = time.Time{}
 		if clearAlert(&a, t.now) {
 			if err := t.event(before, &a, EventCleared, source, "cleared by "+source+" (replaced)"); err != nil {
 				return err

@@ -58,7 +58,7 @@ func TestIngest_StopCommitsEverythingQueued(t *testing.T) {
 // the first batch even though the flood was queued first.
 func TestIngest_FairnessAcrossSources(t *testing.T) {
 	s, _ := mustOpen(t, store.Options{})
-	in := store.NewIngest(s, store.IngestOptions{MaxBatch: 100, MaxPerSource: 1000})
+	in := store.NewIngest(s, store.IngestOptions{MaxBatch: 100})
 	for i := range 2000 {
 		in.Handle(wire.Update{Source: "flood", Alerts: []wire.Alert{{ID: fmt.Sprint(i)}}}, from, time.Now())
 	}
@@ -66,8 +66,8 @@ func TestIngest_FairnessAcrossSources(t *testing.T) {
 		in.Handle(wire.Update{Source: "quiet", Alerts: []wire.Alert{{ID: fmt.Sprint(i)}}}, from, time.Now())
 	}
 	st := in.Stats()
-	if st.DroppedFlood != 1000 || st.Queued != 1010 {
-		t.Errorf("dropped %d queued %d, want 1000 dropped beyond the per-source limit and 1010 queued", st.DroppedFlood, st.Queued)
+	if st.DroppedFlood != 0 || st.Queued != 2010 {
+		t.Errorf("dropped %d queued %d, want none dropped (below capacity) and 2010 queued", st.DroppedFlood, st.Queued)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ch, stopSub := s.Subscribe()

@@ -4,6 +4,8 @@
 #
 #   mauve serve --config store/loadtest/mauve-load/load.hcl --db /tmp/load.db \
 #     --udp 127.0.0.1:42741 --http 127.0.0.1:41288
+#   go run ./store/loadtest/mauve-load -realistic -sources 1000 -duration 3s \
+#     -station 127.0.0.1:42741 -http 127.0.0.1:41288
 station {
   name          = "load"
   initial_sleep = "0s"

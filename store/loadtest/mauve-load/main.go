@@ -5,6 +5,14 @@
 //
 //	go run ./store/loadtest/mauve-load -station 127.0.0.1:32741 -http 127.0.0.1:1288 -rate 100000 -duration 10s
 //
+// With -realistic it sends what scripts send (subject, summary and an HTML
+// detail of a few hundred bytes, from many sources) and measures in one
+// run the loopback ceiling, the station's RSS holding -alerts of them, and
+// the highest rates at which it commits refreshes and new alerts without
+// loss (see realistic.go):
+//
+//	go run ./store/loadtest/mauve-load -realistic -station 127.0.0.1:42741 -http 127.0.0.1:41288 -sources 1000 -duration 3s
+//
 // It reads the station's /metrics over plain HTTP/1.0 (loopback needs no
 // credentials), so it needs nothing but the wire package.
 package main
@@ -36,6 +44,10 @@ type options struct {
 	sources  int
 	change   bool
 	ceiling  bool
+
+	realistic bool
+	trial     time.Duration
+	bisect    int
 }
 
 func main() {
@@ -48,8 +60,19 @@ func main() {
 	flag.IntVar(&o.sources, "sources", 100, "distinct sources the alerts are spread over")
 	flag.BoolVar(&o.change, "change", false, "give every update a new summary, so every one is a write")
 	flag.BoolVar(&o.ceiling, "ceiling", true, "first measure the loopback UDP ceiling (a sink socket, same sender loop)")
+	flag.BoolVar(&o.realistic, "realistic", false, "send what scripts send (subject, summary, HTML detail) and search for the lossless refresh and new-alert rates; -rate and -change are ignored, -duration is the ceiling's measuring time")
+	flag.DurationVar(&o.trial, "trial", 2*time.Second, "with -realistic: how long each trial rate is sent")
+	flag.IntVar(&o.bisect, "bisect", 4, "with -realistic: bisection steps after the first lossy trial")
 	flag.Parse()
-	if err := run(o, os.Stdout); err != nil {
+	do := run
+	if o.realistic {
+		if o.http == "" {
+			fmt.Fprintln(os.Stderr, "mauve-load: -realistic needs -http, to see what the station committed")
+			os.Exit(2)
+		}
+		do = runRealistic
+	}
+	if err := do(o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "mauve-load:", err)
 		os.Exit(1)
 	}
