@@ -81,6 +81,11 @@ func (t *txn) applyUpdate(r *Received) error {
 		}
 	}
 	if u.Replace {
+		// An alert the listener took out (an impossible time) was still
+		// named by the sender: replace leaves it as it is.
+		for _, id := range u.Refused {
+			named[t.s.clean.text(id, maxID)] = true
+		}
 		return t.replace(source, named)
 	}
 	return nil

@@ -60,6 +60,21 @@ func TestStore_ReplaceKeepsScheduledRaiseOfUnnamed(t *testing.T) {
 	h.expect("heartbeat", store.StateRaised, at(5*m), never, never)
 }
 
+// An alert the listener took out of a replace update (for an impossible
+// time) was still named by its sender, so the replace leaves it raised.
+func TestStore_ReplaceKeepsAlertsTheListenerRefused(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t, store.Options{})
+	h.send(0, update(wire.Alert{ID: "disk"}, wire.Alert{ID: "load"}))
+	u := update(wire.Alert{ID: "load"})
+	u.Replace = true
+	u.Refused = []string{"disk"}
+	h.send(1*m, u)
+	if a := h.get("disk"); a.State != store.StateRaised {
+		t.Errorf("disk is %s after a replace that named it, want raised", a.State)
+	}
+}
+
 // A clear carrying a suppress_until is told to the people told of the
 // raise; only a clear of an alert that was suppressed before it is not.
 func TestStore_ClearWithSuppressUntilIsNotified(t *testing.T) {
