@@ -49,6 +49,11 @@ type Options struct {
 	// KeepAlive is how often an idle event stream sends a comment so
 	// proxies and clients know it is alive; 0 means 15 s.
 	KeepAlive time.Duration
+	// MaxStreams caps the event streams open at once; 0 means 512.
+	MaxStreams int
+	// MaxStreamsPerPerson caps the event streams one person holds open;
+	// 0 means 16.
+	MaxStreamsPerPerson int
 }
 
 // Server is the station's HTTP side: the browser pages, the JSON API, the
@@ -67,9 +72,10 @@ type Server struct {
 
 	detail detailPolicy
 
-	logins *loginThrottle
-	once   *onceTokens
-	stats  serverStats
+	logins    *loginThrottle
+	once      *onceTokens
+	streamCap *streamLimit
+	stats     serverStats
 
 	web    http.Handler // browser and API, authenticated by credentials
 	socket http.Handler // API only, authenticated by peer credentials
@@ -115,6 +121,7 @@ func NewServer(o Options) (*Server, error) {
 	s.detail = newDetailPolicy()
 	s.logins = newLoginThrottle()
 	s.once = newOnceTokens()
+	s.streamCap = newStreamLimit(o.MaxStreams, o.MaxStreamsPerPerson)
 	s.web, s.socket = s.routes()
 	return s, nil
 }
