@@ -116,26 +116,29 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 const dummyHash = "$2a$10$20fIM30KzrXYsWQkM4XIzegK4KIlDbhKNkQHCzo344zOxsl689mDm"
 
 // checkPassword checks a name and password against the policy, slowing
-// repeated failures from the same name and address.
+// repeated failures from the same name and address. The attempt is
+// reserved with the throttle before bcrypt runs, so concurrent guesses
+// cannot outrun it, and unknown names are throttled like known ones.
 func (s *Server) checkPassword(r *http.Request, name, password string) error {
 	now := s.now()
-	key := throttleKey(name, r)
-	if wait := s.logins.wait(key, now); wait > 0 {
-		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q: try again in %s", name, wait.Round(time.Second))}
+	wait, finish := s.logins.reserve(name, r, now)
+	if wait > 0 {
+		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q from this address: try again in %s", name, wait.Round(time.Second))}
 	}
 	hash := dummyHash
 	person, ok := s.policy().People[name]
 	if ok && person.Password != "" {
 		hash = person.Password
 	}
+	s.stats.passwordChecks.Add(1)
 	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
 	if err != nil || !ok || person.Password == "" {
-		s.logins.fail(key, now)
+		finish(false)
 		s.stats.loginFailures.Add(1)
-		s.log.Warn("failed login", "person", name, "remote", r.RemoteAddr)
+		s.log.Warn("failed login", "person", name, "remote", r.RemoteAddr, "client", clientAddr(r))
 		return &apiError{http.StatusUnauthorized, "wrong name or password"}
 	}
-	s.logins.succeed(key)
+	finish(true)
 	return nil
 }
 

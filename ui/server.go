@@ -82,10 +82,11 @@ type Server struct {
 }
 
 type serverStats struct {
-	requests      [6]atomic.Uint64 // by status class 1xx..5xx; [0] unused
-	loginFailures atomic.Uint64
-	streams       atomic.Int64
-	resyncs       atomic.Uint64 // event streams told to fetch the list again
+	requests       [6]atomic.Uint64 // by status class 1xx..5xx; [0] unused
+	loginFailures  atomic.Uint64
+	passwordChecks atomic.Uint64 // bcrypt comparisons run
+	streams        atomic.Int64
+	resyncs        atomic.Uint64 // event streams told to fetch the list again
 }
 
 // NewServer builds a Server. It fails when a required option is missing.
