@@ -25,6 +25,23 @@ type principal struct {
 	Admin bool
 	// UnixUser is the socket peer's user name, for messages.
 	UnixUser string
+	// For a request with a bearer token: the token's secret (so tokens
+	// it makes record their creator) and whether it may make tokens.
+	token           string
+	mayCreateTokens bool
+}
+
+// tokenMaker checks that p may make an API token and returns the spec's
+// CreatedBy: a token may only if it was made for that, and the tokens it
+// makes go when it is revoked.
+func tokenMaker(p principal) (createdBy string, err error) {
+	if p.Via != "token" {
+		return "", nil
+	}
+	if !p.mayCreateTokens {
+		return "", &apiError{http.StatusForbidden, "this API token may not make tokens (it was made without may_create_tokens): make tokens on the station's socket, on the web page after logging in, or with a token made for that"}
+	}
+	return p.token, nil
 }
 
 type principalKey struct{}
@@ -73,17 +90,18 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 		scheme, cred, _ := strings.Cut(auth, " ")
 		switch {
 		case strings.EqualFold(scheme, "Bearer"):
-			name, err := s.store.TokenPerson(strings.TrimSpace(cred), now)
+			secret := strings.TrimSpace(cred)
+			info, err := s.store.TokenLookup(secret, now)
 			if err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return principal{}, &apiError{http.StatusUnauthorized, "unknown or revoked API token"}
 				}
 				return principal{}, fmt.Errorf("look up token: %w", err)
 			}
-			if _, ok := p.People[name]; !ok {
-				return principal{}, &apiError{http.StatusUnauthorized, fmt.Sprintf("the token's person %q is no longer in the configuration", name)}
+			if _, ok := p.People[info.Person]; !ok {
+				return principal{}, &apiError{http.StatusUnauthorized, fmt.Sprintf("the token's person %q is no longer in the configuration", info.Person)}
 			}
-			return principal{Person: name, Via: "token"}, nil
+			return principal{Person: info.Person, Via: "token", token: secret, mayCreateTokens: info.MayCreateTokens}, nil
 		case strings.EqualFold(scheme, "Basic"):
 			name, password, ok := r.BasicAuth()
 			if !ok {
