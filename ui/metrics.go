@@ -31,6 +31,9 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(bw, "# HELP mauve_event_stream_resyncs_total Times an event stream fell behind and was told to fetch the list again.")
 	fmt.Fprintln(bw, "# TYPE mauve_event_stream_resyncs_total counter")
 	fmt.Fprintf(bw, "mauve_event_stream_resyncs_total %d\n", s.stats.resyncs.Load())
+	fmt.Fprintln(bw, "# HELP mauve_http_connections_refused_total Connections beyond the cap, answered apart (/healthz) or refused.")
+	fmt.Fprintln(bw, "# TYPE mauve_http_connections_refused_total counter")
+	fmt.Fprintf(bw, "mauve_http_connections_refused_total %d\n", s.stats.connsRefused.Load())
 	for _, m := range s.metrics {
 		m.WriteMetrics(bw)
 	}

@@ -49,6 +49,10 @@ type Options struct {
 	// KeepAlive is how often an idle event stream sends a comment so
 	// proxies and clients know it is alive; 0 means 15 s.
 	KeepAlive time.Duration
+	// MaxConns caps the connections each listener serves at once; 0
+	// means 1024. Beyond it /healthz is still answered and anything else
+	// gets 503.
+	MaxConns int
 	// MaxStreams caps the event streams open at once; 0 means 512.
 	MaxStreams int
 	// MaxStreamsPerPerson caps the event streams one person holds open;
@@ -69,6 +73,7 @@ type Server struct {
 	presence   Presence
 	sessionTTL time.Duration
 	keepAlive  time.Duration
+	maxConns   int
 
 	detail detailPolicy
 
@@ -87,6 +92,7 @@ type serverStats struct {
 	passwordChecks atomic.Uint64 // bcrypt comparisons run
 	streams        atomic.Int64
 	resyncs        atomic.Uint64 // event streams told to fetch the list again
+	connsRefused   atomic.Uint64 // connections beyond the cap
 }
 
 // NewServer builds a Server. It fails when a required option is missing.
@@ -106,6 +112,7 @@ func NewServer(o Options) (*Server, error) {
 		presence:   o.Presence,
 		sessionTTL: o.SessionTTL,
 		keepAlive:  o.KeepAlive,
+		maxConns:   o.MaxConns,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -115,6 +122,9 @@ func NewServer(o Options) (*Server, error) {
 	}
 	if s.keepAlive <= 0 {
 		s.keepAlive = 15 * time.Second
+	}
+	if s.maxConns <= 0 {
+		s.maxConns = defaultMaxConns
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 7 * 24 * time.Hour
@@ -140,8 +150,11 @@ func (s *Server) SocketHandler() http.Handler { return s.socket }
 // shuts down gracefully: it stops accepting, ends live event streams and
 // waits (up to 5 s) for requests in flight. It returns nil after a
 // shutdown caused by ctx.
+//
+// It serves at most Options.MaxConns connections at once; beyond that,
+// /healthz is still answered and other requests get 503.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	return s.serve(ctx, ln, s.web, nil)
+	return s.serve(ctx, s.limitListener(ln), s.web, nil)
 }
 
 // ServeSocket serves the API on a unix socket listener (see ListenSocket)
