@@ -182,7 +182,7 @@ type TokenOptions struct {
 // MayCreateTokens.
 func (c *Client) CreateTokenWith(ctx context.Context, o TokenOptions) (string, error) {
 	var resp tokenResponse
-	err := c.do(ctx, http.MethodPost, "/api/v1/tokens", nil, tokenRequest{Person: o.Person, Name: o.Name, MayCreateTokens: o.MayCreateTokens}, &resp)
+	err := c.do(ctx, http.MethodPost, "/api/v1/tokens", nil, tokenRequest(o), &resp)
 	return resp.Token, err
 }
 
