@@ -49,7 +49,7 @@
 //	                                "event: resync" when the stream fell behind (more than 32 KiB of changes
 //	                                waiting) and changes were dropped: fetch the list again. 429 beyond 16
 //	                                streams of a person, 503 beyond 512 in all. client=1 holds presence only
-//	                                with a token, password or socket, or a same-origin browser request
+//	                                with a token or the socket, or a same-origin browser request
 //	GET  /api/v1/me                 {"person": "...", "via": "session|token|password|header|socket"}
 //	POST /api/v1/tokens             {"person": "...", "name": "laptop", "may_create_tokens": false}:
 //	                                201 {"person", "name", "token", "may_create_tokens"}; with a token, only one

@@ -198,11 +198,13 @@ func (l *streamLimit) take(person string) (release func(), err error) {
 
 // liveClient reports whether a request to hold presence comes from the
 // person's own client rather than a page elsewhere that made the browser
-// send its session cookie: the client authenticates without a cookie
-// (token, password, socket, trusted header), or the browser says the
-// request is same-origin.
+// send its credentials: the client authenticates with a credential a
+// browser never adds by itself (a bearer token, the unix socket), or the
+// browser says the request is same-origin. A session cookie, cached HTTP
+// Basic and a proxy's trusted header (behind its own cookie) are all sent
+// by the browser on a cross-site request too.
 func liveClient(r *http.Request) bool {
-	if p, ok := principalFrom(r.Context()); ok && p.Via != "session" {
+	if p, ok := principalFrom(r.Context()); ok && (p.Via == "token" || p.Via == "socket") {
 		return true
 	}
 	switch r.Header.Get("Sec-Fetch-Site") {

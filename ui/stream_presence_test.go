@@ -30,7 +30,8 @@ func (p *countingPresence) Arrive(person string) func() {
 // TestStream_PresenceNotByCrossSiteGET: a page elsewhere that makes the
 // browser open /api/v1/events?client=1 with the session cookie gets the
 // stream but does not hold the person's notifications as a live client;
-// the client's own token, and a same-origin page, do.
+// nor does cached HTTP Basic; the client's own token, and a same-origin
+// page, do.
 func TestStream_PresenceNotByCrossSiteGET(t *testing.T) {
 	st := newPagesStation(t)
 	pres := &countingPresence{present: map[string]int{}, arrived: make(chan string, 10)}
@@ -70,7 +71,15 @@ func TestStream_PresenceNotByCrossSiteGET(t *testing.T) {
 			r.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
 			r.Header.Set("Sec-Fetch-Site", "same-origin")
 		}, true},
+		{"password, cross-site", func(r *http.Request) {
+			r.SetBasicAuth("johnny", pagesPassword)
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+		}, false},
 		{"token", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }, true},
+		{"token, cross-site", func(r *http.Request) {
+			r.Header.Set("Authorization", "Bearer "+token)
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+		}, true}, // a page elsewhere cannot know the token
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
