@@ -15,6 +15,7 @@ import (
 	"github.com/mauve-alert/mauve/policy"
 	"github.com/mauve-alert/mauve/store"
 	"github.com/mauve-alert/mauve/ui"
+	"github.com/mauve-alert/mauve/ui/term"
 )
 
 // stationOptions choose the station a command talks to: --server with a
@@ -191,16 +192,16 @@ func eachAlert(ctx context.Context, o *stationOptions, args []string, out io.Wri
 			}
 			if ue.Status == 404 {
 				// The station's message names the alert again.
-				fmt.Fprintf(out, "%s: no such alert (mauve ack --list shows them)\n", k)
+				fmt.Fprintf(out, "%s: no such alert (mauve ack --list shows them)\n", term.Printable(k.String()))
 			} else if strings.Contains(err.Error(), k.String()) {
-				fmt.Fprintln(out, err) // it names the alert already
+				fmt.Fprintln(out, term.Printable(err.Error())) // it names the alert already
 			} else {
-				fmt.Fprintf(out, "%s: %v\n", k, err)
+				fmt.Fprintln(out, term.Printable(fmt.Sprintf("%s: %v", k, err)))
 			}
 			failed = append(failed, k.String())
 			continue
 		}
-		fmt.Fprintln(out, describeAlert(a))
+		fmt.Fprintln(out, term.Printable(describeAlert(a)))
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d alerts not changed: %s", len(failed), len(keys), strings.Join(failed, ", "))
@@ -232,7 +233,7 @@ func printAlertTable(out io.Writer, alerts []store.Alert, now time.Time) error {
 		if a.State == store.StateAcknowledged {
 			state = "acked by " + a.AcknowledgedBy + " until " + a.AcknowledgedUntil.Local().Format("Mon 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s/%s\t%s\t%s\n", a.Level, state, a.Source, a.ID, alertAge(now, a.RaisedAt), tableCell(a.Summary, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", term.Printable(string(a.Level)), term.Printable(state), term.Printable(a.Source+"/"+a.ID), alertAge(now, a.RaisedAt), tableCell(a.Summary, 60))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -265,13 +266,7 @@ func alertAge(now, t time.Time) string {
 // tableCell squeezes s onto one line of at most n runes, with no control
 // characters that could play tricks on a terminal.
 func tableCell(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	r := []rune(strings.Join(strings.Fields(s), " "))
+	r := []rune(strings.Join(strings.Fields(term.Printable(s)), " "))
 	if len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

@@ -66,6 +66,7 @@ var metricNames = []string{
 	`mauve_datagrams_rejected_total{reason="unsigned"}`,
 	`mauve_event_stream_resyncs_total`,
 	`mauve_event_streams`,
+	`mauve_http_connections_refused_total`,
 	`mauve_http_responses_total{class="1xx"}`,
 	`mauve_http_responses_total{class="2xx"}`,
 	`mauve_http_responses_total{class="3xx"}`,

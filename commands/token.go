@@ -27,8 +27,9 @@ func newTokenCommand(env *Env) *cobra.Command {
 
 type tokenOptions struct {
 	stationOptions
-	person string
-	name   string
+	person    string
+	name      string
+	mayCreate bool
 }
 
 func newTokenCreateCommand(env *Env) *cobra.Command {
@@ -43,14 +44,15 @@ TOKEN', with mauve client, or with mauve ack --server.
 On the station it talks to the unix socket (--config): you get a token for
 yourself (the person whose unix_user is your login); root and the station's
 own user may name any --person. Elsewhere, --server with an existing token
-makes another for the same person.`,
+makes another for the same person, if that token was made with
+--may-create-tokens; revoking it revokes the tokens it made.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.dial(env.Getenv)
 			if err != nil {
 				return err
 			}
-			tok, err := c.CreateToken(cmd.Context(), o.person, o.name)
+			tok, err := c.CreateTokenWith(cmd.Context(), ui.TokenOptions{Person: o.person, Name: o.name, MayCreateTokens: o.mayCreate})
 			if ue := (*ui.Error)(nil); o.person == "" && errors.As(err, &ue) && ue.Status == 400 && strings.HasPrefix(ue.Message, "person: missing") {
 				// Root or the station's user, who is no person: the API's
 				// "person: missing" means the flag here.
@@ -66,6 +68,7 @@ makes another for the same person.`,
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&o.person, "person", "", "the person the token acts for (default: you)")
 	cmd.Flags().StringVar(&o.name, "name", "cli", "a label saying what the token is for")
+	cmd.Flags().BoolVar(&o.mayCreate, "may-create-tokens", false, "let the token make further tokens (revoked with it)")
 	return cmd
 }
 

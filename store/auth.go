@@ -106,43 +106,87 @@ func (s *Store) DeleteSession(id string) error {
 	return nil
 }
 
+// TokenSpec describes a new API token.
+type TokenSpec struct {
+	Person string
+	Name   string // what it is for, e.g. "laptop"
+	// MayCreateTokens lets the token make further tokens. Without it a
+	// token stolen from a script cannot mint more to outlive its revoking.
+	MayCreateTokens bool
+	// CreatedBy is the secret of the token that made this one, "" when
+	// it was made otherwise (socket, password, web session). Revoking a
+	// token revokes those it made.
+	CreatedBy string
+}
+
 // CreateToken makes a new API token for a person and returns its secret;
-// only a hash of it is stored.
+// only a hash of it is stored. The token may not make tokens.
 func (s *Store) CreateToken(person, name string, now time.Time) (string, error) {
+	return s.CreateTokenSpec(TokenSpec{Person: person, Name: name}, now)
+}
+
+// CreateTokenSpec makes a new API token as spec says and returns its
+// secret; only a hash of it is stored. A token made by another token
+// records its creator, which must still exist.
+func (s *Store) CreateTokenSpec(spec TokenSpec, now time.Time) (string, error) {
 	secret, err := randomSecret()
 	if err != nil {
-		return "", fmt.Errorf("create token %q for %s: %w", name, person, err)
+		return "", fmt.Errorf("create token %q for %s: %w", spec.Name, spec.Person, err)
 	}
 	err = s.update(now, func(t *txn) error {
+		b := t.tx.Bucket(bucketTokens)
+		var parent []byte
+		if spec.CreatedBy != "" {
+			parent = tokenHash(spec.CreatedBy)
+			if b.Get(parent) == nil {
+				return fmt.Errorf("the token making it was revoked: %w", ErrNotFound)
+			}
+		}
 		e := encoder{}
 		e.byte(recordVersion)
-		e.str(person)
-		e.str(name)
+		e.str(spec.Person)
+		e.str(spec.Name)
 		e.time(now)
-		return t.tx.Bucket(bucketTokens).Put(tokenHash(secret), e.b)
+		var flags byte
+		if spec.MayCreateTokens {
+			flags |= tokenMayCreate
+		}
+		e.byte(flags)
+		e.str(string(parent))
+		return b.Put(tokenHash(secret), e.b)
 	})
 	if err != nil {
-		return "", fmt.Errorf("create token %q for %s: %w", name, person, err)
+		return "", fmt.Errorf("create token %q for %s: %w", spec.Name, spec.Person, err)
 	}
 	return secret, nil
 }
 
+// tokenMayCreate is the flag of a token that may make tokens.
+const tokenMayCreate = 1
+
 // TokenPerson returns the person a token secret belongs to, or
 // ErrNotFound.
 func (s *Store) TokenPerson(secret string, now time.Time) (string, error) {
-	var person string
+	info, err := s.TokenLookup(secret, now)
+	return info.Person, err
+}
+
+// TokenLookup returns what the store knows of a token secret, or
+// ErrNotFound.
+func (s *Store) TokenLookup(secret string, now time.Time) (TokenInfo, error) {
+	var info TokenInfo
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketTokens).Get(tokenHash(secret))
+		k := tokenHash(secret)
+		v := tx.Bucket(bucketTokens).Get(k)
 		if v == nil {
 			return ErrNotFound
 		}
-		d := newDecoder(v)
-		d.byte()
-		person = d.str()
-		return d.err
+		var err error
+		info, err = decodeToken(k, v)
+		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("token: %w", err)
+		return TokenInfo{}, fmt.Errorf("token: %w", err)
 	}
-	return person, nil
+	return info, nil
 }

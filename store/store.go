@@ -211,8 +211,13 @@ func (s *Store) Close() error {
 // Subscribe returns a channel that receives each change after it commits,
 // and a function to stop. A subscriber that falls behind misses changes
 // (the channel holds 1024); it never slows a commit.
-func (s *Store) Subscribe() (<-chan Change, func()) {
-	ch := make(chan Change, 1024)
+func (s *Store) Subscribe() (<-chan Change, func()) { return s.SubscribeBuffer(1024) }
+
+// SubscribeBuffer is Subscribe with a channel of the given number of
+// changes (at least 1), for subscribers that must stay small (one per
+// event stream) and resync when they miss something.
+func (s *Store) SubscribeBuffer(slots int) (<-chan Change, func()) {
+	ch := make(chan Change, max(slots, 1))
 	s.mu.Lock()
 	id := s.nextSub
 	s.nextSub++

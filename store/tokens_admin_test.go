@@ -50,7 +50,7 @@ func TestTokens_ListRevoke(t *testing.T) {
 		{"too short", "johnny", store.TokenID(cron)[:6]},
 		{"unknown", "johnny", "000000000000"},
 	} {
-		if err := st.RevokeToken(tc.person, tc.id); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.RevokeToken(tc.person, tc.id); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: got %v, want ErrNotFound", tc.name, err)
 		}
 	}
@@ -58,7 +58,7 @@ func TestTokens_ListRevoke(t *testing.T) {
 		t.Errorf("archie's token after johnny tried to revoke it: %v", err)
 	}
 
-	if err := st.RevokeToken("johnny", store.TokenID(laptop)); err != nil {
+	if _, err := st.RevokeToken("johnny", store.TokenID(laptop)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.TokenPerson(laptop, t0); !errors.Is(err, store.ErrNotFound) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -253,16 +254,21 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 type tokenRequest struct {
 	Person string `json:"person"` // default: the requester
 	Name   string `json:"name"`   // what the token is for, e.g. "laptop"
+	// MayCreateTokens lets the new token make tokens itself.
+	MayCreateTokens bool `json:"may_create_tokens,omitempty"`
 }
 
 type tokenResponse struct {
-	Person string `json:"person"`
-	Name   string `json:"name"`
-	Token  string `json:"token"`
+	Person          string `json:"person"`
+	Name            string `json:"name"`
+	Token           string `json:"token"`
+	MayCreateTokens bool   `json:"may_create_tokens"`
 }
 
 // handleCreateToken: POST /api/v1/tokens makes an API token for the
-// requester, or (a socket admin only) for any person.
+// requester, or (a socket admin only) for any person. A request with a
+// token may do so only when that token was made with may_create_tokens;
+// the new token is then revoked with it.
 func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	var req tokenRequest
 	if err := decodeBody(w, r, &req); err != nil {
@@ -270,6 +276,11 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, _ := principalFrom(r.Context())
+	createdBy, err := tokenMaker(p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if req.Person == "" {
 		req.Person = p.Person
 	}
@@ -288,13 +299,16 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	if req.Name == "" {
 		req.Name = "api"
 	}
-	secret, err := s.store.CreateToken(req.Person, req.Name, s.now())
+	secret, err := s.store.CreateTokenSpec(store.TokenSpec{Person: req.Person, Name: req.Name, MayCreateTokens: req.MayCreateTokens, CreatedBy: createdBy}, s.now())
 	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = &apiError{http.StatusUnauthorized, "the token making it was revoked meanwhile"}
+		}
 		s.writeError(w, r, err)
 		return
 	}
-	s.log.Info("token created", "person", req.Person, "name", req.Name, "by", p.Person, "via", p.Via)
-	writeJSON(w, http.StatusCreated, tokenResponse{Person: req.Person, Name: req.Name, Token: secret})
+	s.log.Info("token created", "person", req.Person, "name", req.Name, "may_create_tokens", req.MayCreateTokens, "by", p.Person, "via", p.Via)
+	writeJSON(w, http.StatusCreated, tokenResponse{Person: req.Person, Name: req.Name, Token: secret, MayCreateTokens: req.MayCreateTokens})
 }
 
 // apiMethods are the methods the API might answer, in the order an

@@ -13,10 +13,12 @@ import (
 // tokenInfoJSON is an API token as GET /api/v1/tokens shows it: never
 // its secret.
 type tokenInfoJSON struct {
-	ID      string    `json:"id"`
-	Person  string    `json:"person"`
-	Name    string    `json:"name"`
-	Created time.Time `json:"created"`
+	ID              string    `json:"id"`
+	Person          string    `json:"person"`
+	Name            string    `json:"name"`
+	Created         time.Time `json:"created"`
+	MayCreateTokens bool      `json:"may_create_tokens"`
+	CreatedBy       string    `json:"created_by,omitempty"` // the ID of the token that made it
 }
 
 type tokensResponse struct {
@@ -26,6 +28,8 @@ type tokensResponse struct {
 type revokeResponse struct {
 	Revoked string `json:"revoked"`
 	Person  string `json:"person"`
+	// Count is how many tokens went: this one and those made with it.
+	Count int `json:"count"`
 }
 
 // tokenOwner is whose tokens a request lists or revokes: the requester,
@@ -63,7 +67,7 @@ func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request) {
 func toTokensJSON(tokens []store.TokenInfo) []tokenInfoJSON {
 	out := make([]tokenInfoJSON, len(tokens))
 	for i, t := range tokens {
-		out[i] = tokenInfoJSON{ID: t.ID, Person: t.Person, Name: t.Name, Created: t.Created.UTC()}
+		out[i] = tokenInfoJSON{ID: t.ID, Person: t.Person, Name: t.Name, Created: t.Created.UTC(), MayCreateTokens: t.MayCreateTokens, CreatedBy: t.CreatedBy}
 	}
 	return out
 }
@@ -78,24 +82,27 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if err := s.revokeToken(r, who, id); err != nil {
+	n, err := s.revokeToken(r, who, id)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, revokeResponse{Revoked: id, Person: who})
+	writeJSON(w, http.StatusOK, revokeResponse{Revoked: id, Person: who, Count: n})
 }
 
-// revokeToken revokes person's token id, logging who did it.
-func (s *Server) revokeToken(r *http.Request, person, id string) error {
-	if err := s.store.RevokeToken(person, id); err != nil {
+// revokeToken revokes person's token id and those made with it, logging
+// who did it; it returns how many went.
+func (s *Server) revokeToken(r *http.Request, person, id string) (int, error) {
+	n, err := s.store.RevokeToken(person, id)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return &apiError{http.StatusNotFound, "no token " + id + " of " + person + " (see the IDs in the token list)"}
+			return 0, &apiError{http.StatusNotFound, "no token " + id + " of " + person + " (see the IDs in the token list)"}
 		}
-		return err
+		return 0, err
 	}
 	p, _ := principalFrom(r.Context())
-	s.log.Info("token revoked", "person", person, "id", id, "by", p.Person, "via", p.Via)
-	return nil
+	s.log.Info("token revoked", "person", person, "id", id, "with_tokens_it_made", n-1, "by", p.Person, "via", p.Via)
+	return n, nil
 }
 
 // TokenInfo is an API token as the station lists it (never its secret).
@@ -109,7 +116,7 @@ func (c *Client) ListTokens(ctx context.Context, person string) ([]TokenInfo, er
 	}
 	out := make([]TokenInfo, len(resp.Tokens))
 	for i, t := range resp.Tokens {
-		out[i] = TokenInfo{ID: t.ID, Person: t.Person, Name: t.Name, Created: t.Created}
+		out[i] = TokenInfo{ID: t.ID, Person: t.Person, Name: t.Name, Created: t.Created, MayCreateTokens: t.MayCreateTokens, CreatedBy: t.CreatedBy}
 	}
 	return out, nil
 }

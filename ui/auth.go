@@ -25,6 +25,23 @@ type principal struct {
 	Admin bool
 	// UnixUser is the socket peer's user name, for messages.
 	UnixUser string
+	// For a request with a bearer token: the token's secret (so tokens
+	// it makes record their creator) and whether it may make tokens.
+	token           string
+	mayCreateTokens bool
+}
+
+// tokenMaker checks that p may make an API token and returns the spec's
+// CreatedBy: a token may only if it was made for that, and the tokens it
+// makes go when it is revoked.
+func tokenMaker(p principal) (createdBy string, err error) {
+	if p.Via != "token" {
+		return "", nil
+	}
+	if !p.mayCreateTokens {
+		return "", &apiError{http.StatusForbidden, "this API token may not make tokens (it was made without may_create_tokens): make tokens on the station's socket, on the web page after logging in, or with a token made for that"}
+	}
+	return p.token, nil
 }
 
 type principalKey struct{}
@@ -73,17 +90,18 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 		scheme, cred, _ := strings.Cut(auth, " ")
 		switch {
 		case strings.EqualFold(scheme, "Bearer"):
-			name, err := s.store.TokenPerson(strings.TrimSpace(cred), now)
+			secret := strings.TrimSpace(cred)
+			info, err := s.store.TokenLookup(secret, now)
 			if err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return principal{}, &apiError{http.StatusUnauthorized, "unknown or revoked API token"}
 				}
 				return principal{}, fmt.Errorf("look up token: %w", err)
 			}
-			if _, ok := p.People[name]; !ok {
-				return principal{}, &apiError{http.StatusUnauthorized, fmt.Sprintf("the token's person %q is no longer in the configuration", name)}
+			if _, ok := p.People[info.Person]; !ok {
+				return principal{}, &apiError{http.StatusUnauthorized, fmt.Sprintf("the token's person %q is no longer in the configuration", info.Person)}
 			}
-			return principal{Person: name, Via: "token"}, nil
+			return principal{Person: info.Person, Via: "token", token: secret, mayCreateTokens: info.MayCreateTokens}, nil
 		case strings.EqualFold(scheme, "Basic"):
 			name, password, ok := r.BasicAuth()
 			if !ok {
@@ -116,26 +134,29 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 const dummyHash = "$2a$10$20fIM30KzrXYsWQkM4XIzegK4KIlDbhKNkQHCzo344zOxsl689mDm"
 
 // checkPassword checks a name and password against the policy, slowing
-// repeated failures from the same name and address.
+// repeated failures from the same name and address. The attempt is
+// reserved with the throttle before bcrypt runs, so concurrent guesses
+// cannot outrun it, and unknown names are throttled like known ones.
 func (s *Server) checkPassword(r *http.Request, name, password string) error {
 	now := s.now()
-	key := throttleKey(name, r)
-	if wait := s.logins.wait(key, now); wait > 0 {
-		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q: try again in %s", name, wait.Round(time.Second))}
+	wait, finish := s.logins.reserve(name, r, now)
+	if wait > 0 {
+		return &apiError{http.StatusTooManyRequests, fmt.Sprintf("too many failed logins for %q from this address: try again in %s", name, wait.Round(time.Second))}
 	}
 	hash := dummyHash
 	person, ok := s.policy().People[name]
 	if ok && person.Password != "" {
 		hash = person.Password
 	}
+	s.stats.passwordChecks.Add(1)
 	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
 	if err != nil || !ok || person.Password == "" {
-		s.logins.fail(key, now)
+		finish(false)
 		s.stats.loginFailures.Add(1)
-		s.log.Warn("failed login", "person", name, "remote", r.RemoteAddr)
+		s.log.Warn("failed login", "person", name, "remote", r.RemoteAddr, "client", clientAddr(r))
 		return &apiError{http.StatusUnauthorized, "wrong name or password"}
 	}
-	s.logins.succeed(key)
+	finish(true)
 	return nil
 }
 

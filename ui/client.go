@@ -169,10 +169,26 @@ func (c *Client) Me(ctx context.Context) (string, error) {
 }
 
 // CreateToken makes an API token for person ("" for the caller) named
-// name, and returns its secret.
+// name, and returns its secret. The token may not make tokens.
 func (c *Client) CreateToken(ctx context.Context, person, name string) (string, error) {
+	return c.CreateTokenWith(ctx, TokenOptions{Person: person, Name: name})
+}
+
+// TokenOptions say what token CreateTokenWith makes.
+type TokenOptions struct {
+	Person string // "" for the caller
+	Name   string // what it is for
+	// MayCreateTokens lets the token make tokens itself (those go when
+	// it is revoked).
+	MayCreateTokens bool
+}
+
+// CreateTokenWith makes an API token as o says and returns its secret.
+// Called with a token, that token must have been made with
+// MayCreateTokens.
+func (c *Client) CreateTokenWith(ctx context.Context, o TokenOptions) (string, error) {
 	var resp tokenResponse
-	err := c.do(ctx, http.MethodPost, "/api/v1/tokens", nil, tokenRequest{Person: person, Name: name}, &resp)
+	err := c.do(ctx, http.MethodPost, "/api/v1/tokens", nil, tokenRequest(o), &resp)
 	return resp.Token, err
 }
 

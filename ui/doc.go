@@ -29,7 +29,8 @@
 // right"} with 400 (malformed body, bad duration or time, missing field),
 // 401 (no or wrong credentials), 403 (cross-site, or a unix user who is no
 // person), 404 (unknown alert), 409 (acknowledging a cleared alert), 429
-// (too many failed logins); a known path asked with the wrong method is 405
+// (too many failed logins from one client, or too many event streams), 503
+// (the station's stream or connection limit); a known path asked with the wrong method is 405
 // with an Allow header. An alert is {source, id, subject, summary,
 // detail, importance, state, level, group, raised_at, cleared_at,
 // acknowledged_by, acknowledged_at, acknowledged_until, will_raise_at,
@@ -49,11 +50,19 @@
 //	POST /api/v1/alerts/actions     {"action": "acknowledge", "alerts": ["src/id"...], ...}: {"results": [{alert, status, error, result}...]}
 //	GET  /api/v1/history?from=&to=&source=&subject=&q=&limit=   {"events": [...]}, newest first
 //	GET  /api/v1/events[?client=1]  Server-Sent Events: "event: change", data {event, actor, time, alert};
-//	                                "event: resync" when the stream fell behind and changes were dropped: fetch the list again
+//	                                "event: resync" when the stream fell behind (more than 32 KiB of changes
+//	                                waiting) and changes were dropped: fetch the list again. 429 beyond 16
+//	                                streams of a person, 503 beyond 512 in all. client=1 holds presence only
+//	                                with a token or the socket, or a same-origin browser request
 //	GET  /api/v1/me                 {"person": "...", "via": "session|token|password|header|socket"}
-//	POST /api/v1/tokens             {"person": "...", "name": "laptop"}: 201 {"person", "name", "token"}
-//	GET  /api/v1/tokens             {"tokens": [{id, person, name, created}...]}, never secrets
-//	DELETE /api/v1/tokens/{id}      revoke one of your tokens: {"revoked": id, "person": ...}
+//	POST /api/v1/tokens             {"person": "...", "name": "laptop", "may_create_tokens": false}:
+//	                                201 {"person", "name", "token", "may_create_tokens"}; with a token, only one
+//	                                made with may_create_tokens (403 otherwise)
+//	GET  /api/v1/tokens             {"tokens": [{id, person, name, created, may_create_tokens, created_by}...]}, never secrets
+//	DELETE /api/v1/tokens/{id}      revoke one of your tokens and those made with it: {"revoked": id, "person": ..., "count": n}
+//
+// The TCP listener serves 1024 connections at once (Options.MaxConns);
+// beyond that GET /healthz is still answered and anything else is 503.
 //
 // HTML, JSON, CSS and script responses of 1 KB or more are gzipped for
 // clients that accept it (compress.go); the event stream never is.

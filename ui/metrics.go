@@ -26,6 +26,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	metrics.WriteGaugeUint64(bw, "mauve_event_streams", uint64(max(s.stats.streams.Load(), 0)))
 	// Times an event stream fell behind and was told to fetch the list again.
 	metrics.WriteCounterUint64(bw, "mauve_event_stream_resyncs_total", s.stats.resyncs.Load())
+	metrics.WriteCounterUint64(bw, "mauve_http_connections_refused_total", s.stats.connsRefused.Load())
 	for _, m := range s.metrics {
 		m.WriteMetrics(bw)
 	}

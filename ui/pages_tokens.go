@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mauve-alert/mauve/store"
 	"github.com/mauve-alert/mauve/ui/components"
 )
 
@@ -38,12 +39,18 @@ func (p *pages) makeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	person := personFrom(r.Context())
-	secret, err := p.s.store.CreateToken(person, name, p.s.now())
+	pr, _ := principalFrom(r.Context())
+	createdBy, err := tokenMaker(pr)
+	if err != nil {
+		status, msg := statusOf(err)
+		p.renderTokens(w, r, status, components.TokensPage{Name: name, Error: msg})
+		return
+	}
+	secret, err := p.s.store.CreateTokenSpec(store.TokenSpec{Person: person, Name: name, CreatedBy: createdBy}, p.s.now())
 	if err != nil {
 		p.fail(w, r, "API tokens", err)
 		return
 	}
-	pr, _ := principalFrom(r.Context())
 	p.s.log.Info("token created", "person", person, "name", name, "by", person, "via", pr.Via)
 	p.renderTokens(w, r, http.StatusCreated, components.TokensPage{Secret: secret, Made: name})
 }
@@ -52,7 +59,7 @@ func (p *pages) makeToken(w http.ResponseWriter, r *http.Request) {
 // tokens.
 func (p *pages) revokeToken(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := p.s.revokeToken(r, personFrom(r.Context()), id); err != nil {
+	if _, err := p.s.revokeToken(r, personFrom(r.Context()), id); err != nil {
 		status, msg := statusOf(err)
 		if status >= 500 {
 			p.fail(w, r, "API tokens", err)

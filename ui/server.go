@@ -51,6 +51,15 @@ type Options struct {
 	// KeepAlive is how often an idle event stream sends a comment so
 	// proxies and clients know it is alive; 0 means 15 s.
 	KeepAlive time.Duration
+	// MaxConns caps the connections each listener serves at once; 0
+	// means 1024. Beyond it /healthz is still answered and anything else
+	// gets 503.
+	MaxConns int
+	// MaxStreams caps the event streams open at once; 0 means 512.
+	MaxStreams int
+	// MaxStreamsPerPerson caps the event streams one person holds open;
+	// 0 means 16.
+	MaxStreamsPerPerson int
 }
 
 // Server is the station's HTTP side: the browser pages, the JSON API, the
@@ -66,20 +75,24 @@ type Server struct {
 	presence   Presence
 	sessionTTL time.Duration
 	keepAlive  time.Duration
+	maxConns   int
 
-	logins *loginThrottle
-	once   *onceTokens
-	stats  serverStats
+	logins    *loginThrottle
+	once      *onceTokens
+	streamCap *streamLimit
+	stats     serverStats
 
 	web    http.Handler // browser and API, authenticated by credentials
 	socket http.Handler // API only, authenticated by peer credentials
 }
 
 type serverStats struct {
-	requests      [6]atomic.Uint64 // by status class 1xx..5xx; [0] unused
-	loginFailures atomic.Uint64
-	streams       atomic.Int64
-	resyncs       atomic.Uint64 // event streams told to fetch the list again
+	requests       [6]atomic.Uint64 // by status class 1xx..5xx; [0] unused
+	loginFailures  atomic.Uint64
+	passwordChecks atomic.Uint64 // bcrypt comparisons run
+	streams        atomic.Int64
+	resyncs        atomic.Uint64 // event streams told to fetch the list again
+	connsRefused   atomic.Uint64 // connections beyond the cap
 }
 
 // NewServer builds a Server. It fails when a required option is missing.
@@ -99,6 +112,7 @@ func NewServer(o Options) (*Server, error) {
 		presence:   o.Presence,
 		sessionTTL: o.SessionTTL,
 		keepAlive:  o.KeepAlive,
+		maxConns:   o.MaxConns,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -109,11 +123,15 @@ func NewServer(o Options) (*Server, error) {
 	if s.keepAlive <= 0 {
 		s.keepAlive = 15 * time.Second
 	}
+	if s.maxConns <= 0 {
+		s.maxConns = defaultMaxConns
+	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 7 * 24 * time.Hour
 	}
 	s.logins = newLoginThrottle()
 	s.once = newOnceTokens()
+	s.streamCap = newStreamLimit(o.MaxStreams, o.MaxStreamsPerPerson)
 	s.web, s.socket = s.routes()
 	return s, nil
 }
@@ -126,8 +144,11 @@ func (s *Server) Handler() http.Handler { return s.web }
 // shuts down gracefully: it stops accepting, ends live event streams and
 // waits (up to 5 s) for requests in flight. It returns nil after a
 // shutdown caused by ctx.
+//
+// It serves at most Options.MaxConns connections at once; beyond that,
+// /healthz is still answered and other requests get 503.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	return s.serve(ctx, ln, s.web, nil)
+	return s.serve(ctx, s.limitListener(ln), s.web, nil)
 }
 
 // ServeSocket serves the API on a unix socket listener (see ListenSocket)

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // sessionCookie names the browser session cookie.
@@ -114,10 +117,23 @@ func (s *Server) cookie(r *http.Request, value string, maxAge int) *http.Cookie 
 	}
 }
 
-// localPath returns p if it is a path on this site, else "/", so a login
-// link cannot send people elsewhere.
+// localPath returns p if it is a clean path on this site, else "/", so a
+// login link cannot send people elsewhere. Browsers drop tabs and
+// newlines and read a backslash as a slash, so "/\t/host" or "/\\host"
+// would leave the site: a path must start with exactly one '/', hold no
+// control character, space or backslash, and parse as a path alone (no
+// scheme, host or user).
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || len(p) > 2048 {
+		return "/"
+	}
+	for _, r := range p {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || unicode.IsSpace(r) || r == utf8.RuneError {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return p
@@ -180,10 +196,16 @@ func (o *onceTokens) take(token string, now time.Time) (string, bool) {
 	return "", false
 }
 
-// loginThrottle slows repeated failed logins per name and address: after
-// freeFailures failures, each further attempt must wait twice as long as
-// the last, up to maxWait. Entries are forgotten after forgetAfter without
-// a failure. It lives in memory; a restart forgives everyone.
+// loginThrottle slows repeated failed logins per name and client address:
+// after freeFailures failures, each further attempt must wait twice as
+// long as the last, up to maxWait. An address is also slowed across all
+// names after freeAddressFailures, so guessing names costs as much as
+// guessing passwords. Entries are forgotten after forgetAfter without a
+// failure. It lives in memory; a restart forgives everyone.
+//
+// An attempt is reserved, counted as a failure, before the password is
+// checked, all under one lock: concurrent attempts cannot all pass the
+// check before any failure is recorded. A success takes it back.
 type loginThrottle struct {
 	mu      sync.Mutex
 	entries map[string]*throttleEntry
@@ -195,34 +217,88 @@ type throttleEntry struct {
 }
 
 const (
-	freeFailures   = 3
-	firstWait      = time.Second
-	maxWait        = 5 * time.Minute
-	forgetAfter    = 15 * time.Minute
-	maxThrottleLen = 10000
+	freeFailures        = 3
+	freeAddressFailures = 20
+	firstWait           = time.Second
+	maxWait             = 5 * time.Minute
+	forgetAfter         = 15 * time.Minute
+	maxThrottleLen      = 10000
 )
 
 func newLoginThrottle() *loginThrottle {
 	return &loginThrottle{entries: map[string]*throttleEntry{}}
 }
 
-func throttleKey(name string, r *http.Request) string {
+// clientAddr is the address a login comes from: the peer, or, when the
+// peer is a reverse proxy on this host, the client the proxy last added
+// to X-Forwarded-For, so people behind the proxy are told apart and one
+// of them cannot lock a person out for all the others.
+func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return name + "\x00" + host
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return host
+	}
+	xff := r.Header.Values("X-Forwarded-For")
+	if len(xff) == 0 {
+		return host
+	}
+	hops := strings.Split(xff[len(xff)-1], ",")
+	last := strings.TrimSpace(hops[len(hops)-1])
+	if ip := net.ParseIP(last); ip != nil {
+		return ip.String()
+	}
+	return host
+}
+
+// throttleKeys are the entries a login of name from r counts against:
+// the name at the client address, and the address for any name.
+func throttleKeys(name string, r *http.Request) (pair, addr string) {
+	a := clientAddr(r)
+	return name + "\x00" + a, "\x00" + a
+}
+
+// reserve answers how long the attempt must wait (when > 0, nothing is
+// counted), or counts it as a failure of both keys and returns finish,
+// which takes it back from the pair (and the address) on success.
+func (t *loginThrottle) reserve(name string, r *http.Request, now time.Time) (wait time.Duration, finish func(ok bool)) {
+	pair, addr := throttleKeys(name, r)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	wait = max(t.wait(pair, freeFailures, now), t.wait(addr, freeAddressFailures, now))
+	if wait > 0 {
+		return wait, nil
+	}
+	if len(t.entries) >= maxThrottleLen {
+		t.prune(now)
+	}
+	t.fail(pair, now)
+	t.fail(addr, now)
+	return 0, func(ok bool) {
+		if !ok {
+			return
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		delete(t.entries, pair)
+		if e, found := t.entries[addr]; found {
+			if e.failures--; e.failures <= 0 {
+				delete(t.entries, addr)
+			}
+		}
+	}
 }
 
 // wait returns how long key must still wait before its next attempt.
-func (t *loginThrottle) wait(key string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// The caller holds t.mu.
+func (t *loginThrottle) wait(key string, free int, now time.Time) time.Duration {
 	e, ok := t.entries[key]
-	if !ok || e.failures < freeFailures {
+	if !ok || e.failures < free || now.Sub(e.last) > forgetAfter {
 		return 0
 	}
-	d := firstWait << min(e.failures-freeFailures, 20)
+	d := firstWait << min(e.failures-free, 20)
 	d = min(d, maxWait)
 	if left := e.last.Add(d).Sub(now); left > 0 {
 		return left
@@ -230,12 +306,8 @@ func (t *loginThrottle) wait(key string, now time.Time) time.Duration {
 	return 0
 }
 
+// fail counts a failure of key. The caller holds t.mu.
 func (t *loginThrottle) fail(key string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.entries) >= maxThrottleLen {
-		t.prune(now)
-	}
 	e, ok := t.entries[key]
 	if !ok || now.Sub(e.last) > forgetAfter {
 		e = &throttleEntry{}
@@ -245,13 +317,8 @@ func (t *loginThrottle) fail(key string, now time.Time) {
 	e.last = now
 }
 
-func (t *loginThrottle) succeed(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.entries, key)
-}
-
 // prune forgets stale entries, and the oldest half if that is not enough.
+// The caller holds t.mu.
 func (t *loginThrottle) prune(now time.Time) {
 	for k, e := range t.entries {
 		if now.Sub(e.last) > forgetAfter {

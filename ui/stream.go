@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mauve-alert/mauve/store"
 )
@@ -24,12 +27,24 @@ type changeJSON struct {
 // again.
 // With ?client=1 the person counts as present on a live client until the
 // stream ends (see Presence).
+//
+// Each stream holds at most streamBufferBytes of changes waiting; a stream
+// that falls further behind is resynced rather than buffered for. A person
+// may hold MaxStreamsPerPerson streams and the station MaxStreams: beyond
+// that the stream is refused (429 for the person, 503 for the station).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	person := personFrom(r.Context())
+	release, err := s.streamCap.take(person)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer release()
 	rc := http.NewResponseController(w)
-	changes, stop := s.store.Subscribe()
+	changes, stop := s.store.SubscribeBuffer(streamSlots)
 	defer stop()
-	if r.URL.Query().Get("client") == "1" && s.presence != nil {
-		leave := s.presence.Join(personFrom(r.Context()))
+	if r.URL.Query().Get("client") == "1" && s.presence != nil && liveClient(r) {
+		leave := s.presence.Join(person)
 		defer leave()
 	}
 	s.stats.streams.Add(1)
@@ -107,4 +122,91 @@ func skipQueued(changes <-chan store.Change) {
 			return
 		}
 	}
+}
+
+// streamBufferBytes bounds what one event stream holds waiting to be
+// written: the store's channel of changes, sized in changes of this many
+// bytes. Their text is shared with every other stream of the commit.
+// A burst larger than this resyncs the stream (one list fetch) instead.
+const streamBufferBytes = 32 << 10
+
+// streamSlots is how many changes fit in streamBufferBytes.
+const streamSlots = streamBufferBytes / int(sizeofChange)
+
+const sizeofChange = unsafe.Sizeof(store.Change{})
+
+// Default caps on open event streams.
+const (
+	defaultMaxStreams          = 512
+	defaultMaxStreamsPerPerson = 16
+)
+
+// streamLimit counts open event streams, per person and in all.
+type streamLimit struct {
+	maxTotal, maxPerPerson int
+
+	mu        sync.Mutex
+	total     int
+	perPerson map[string]int
+}
+
+func newStreamLimit(maxTotal, maxPerPerson int) *streamLimit {
+	if maxTotal <= 0 {
+		maxTotal = defaultMaxStreams
+	}
+	if maxPerPerson <= 0 {
+		maxPerPerson = defaultMaxStreamsPerPerson
+	}
+	return &streamLimit{maxTotal: maxTotal, maxPerPerson: maxPerPerson, perPerson: map[string]int{}}
+}
+
+// take reserves a stream for person, or says why not.
+func (l *streamLimit) take(person string) (release func(), err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perPerson[person] >= l.maxPerPerson {
+		return nil, &apiError{http.StatusTooManyRequests, fmt.Sprintf("%q already has %d event streams open (the most a person may hold): close one first", person, l.maxPerPerson)}
+	}
+	if l.total >= l.maxTotal {
+		return nil, &apiError{http.StatusServiceUnavailable, fmt.Sprintf("the station already serves %d event streams (its limit): try again later", l.maxTotal)}
+	}
+	l.total++
+	l.perPerson[person]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.total--
+			if l.perPerson[person]--; l.perPerson[person] <= 0 {
+				delete(l.perPerson, person)
+			}
+		})
+	}, nil
+}
+
+// liveClient reports whether a request to hold presence comes from the
+// person's own client rather than a page elsewhere that made the browser
+// send its credentials: the client authenticates with a credential a
+// browser never adds by itself (a bearer token, the unix socket), or the
+// browser says the request is same-origin. A session cookie, cached HTTP
+// Basic and a proxy's trusted header (behind its own cookie) are all sent
+// by the browser on a cross-site request too.
+func liveClient(r *http.Request) bool {
+	if p, ok := principalFrom(r.Context()); ok && (p.Via == "token" || p.Via == "socket") {
+		return true
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true
+	case "":
+		// An older browser: only an Origin naming this host will do.
+		o := r.Header.Get("Origin")
+		if o == "" {
+			return false
+		}
+		u, err := url.Parse(o)
+		return err == nil && u.Host == r.Host
+	}
+	return false
 }

@@ -92,7 +92,7 @@ func TestStream_Resync(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stream never wrote the first change")
 	}
-	for b := range 3 { // 3,000 changes: more than the subscriber's 1,024 queue
+	for b := range 3 { // 3,000 changes: far more than a stream's queue (streamSlots)
 		batch := make([]wire.Alert, 1000)
 		for i := range batch {
 			batch[i] = wire.Alert{ID: fmt.Sprintf("burst-%d-%03d", b, i), Summary: "burst"}
@@ -121,8 +121,8 @@ func TestStream_Resync(t *testing.T) {
 	}
 }
 
-// TestStream_NotBehind: a stream whose queue (the store's 1,024) is not
-// full after a receive is not behind.
+// TestStream_NotBehind: a stream whose queue is not full after a receive
+// is not behind (shown with a 1,024 queue; streams hold streamSlots).
 func TestStream_NotBehind(t *testing.T) {
 	for _, tc := range []struct {
 		queued int

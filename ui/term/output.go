@@ -34,7 +34,7 @@ func PrintOnce(w io.Writer, as []Alert, now time.Time) error {
 		if !a.RaisedAt.IsZero() {
 			age = Age(now.Sub(a.RaisedAt))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Level, state, a.Key(), age, oneLine(a.Summary))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", Printable(string(a.Level)), Printable(state), Printable(a.Key()), age, oneLine(a.Summary))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -46,7 +46,8 @@ func PrintOnce(w io.Writer, as []Alert, now time.Time) error {
 	return nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is s printable on one line, white space runs made one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(Printable(s)), " ") }
 
 // Status is one line of `mauve client --json`: waybar's custom-module
 // fields (text, tooltip, class) and the alerts themselves.
@@ -83,7 +84,7 @@ func StatusOf(as []Alert, now time.Time) Status {
 			continue
 		}
 		st.Alerts = append(st.Alerts, a)
-		tips = append(tips, fmt.Sprintf("%s %s %s: %s", a.Level, a.State, a.Key(), oneLine(a.Summary)))
+		tips = append(tips, Printable(fmt.Sprintf("%s %s %s: %s", a.Level, a.State, a.Key(), oneLine(a.Summary))))
 	}
 	var parts []string
 	for _, l := range store.Levels() {

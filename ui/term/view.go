@@ -67,7 +67,9 @@ func (m Model) View() string {
 	}
 	all := append(append(head, body...), foot...)
 	for i, l := range all {
-		all[i] = ansi.Truncate(l, m.width, "…")
+		// Every line holds text from the station or its errors: nothing
+		// in it may reach the terminal as a control sequence.
+		all[i] = ansi.Truncate(Printable(l), m.width, "…")
 	}
 	return strings.Join(all, "\n")
 }
