@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire/snmp"
 )
 
 // Level is how loudly an alert group speaks: the store's Level, which
@@ -21,13 +22,17 @@ const (
 
 // Station is the station block.
 type Station struct {
-	Name               string
-	Database           string
-	Location           *time.Location
-	URL                string // base of links in notifications, no trailing slash
-	ListenUDP          []string
-	ListenHTTP         string
-	ListenSocket       string
+	Name         string
+	Database     string
+	Location     *time.Location
+	URL          string // base of links in notifications, no trailing slash
+	ListenUDP    []string
+	ListenHTTP   string
+	ListenSocket string
+	// ListenSNMP (listen.snmp) is where SNMP traps are received; "" = off.
+	ListenSNMP string
+	// SNMP is the snmp block: trap credentials and rules; nil = none.
+	SNMP               *snmp.Config
 	DuplicateWindow    time.Duration
 	MaxAcknowledgement time.Duration
 	InitialSleep       time.Duration

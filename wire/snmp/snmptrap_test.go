@@ -162,7 +162,7 @@ func TestSnmptrapBadCredentialsDropped(t *testing.T) {
 	}
 }
 
-// splitArgs splits on spaces; '' is an empty argument.
+// splitArgs splits on spaces; ” is an empty argument.
 func splitArgs(s string) []string {
 	var out []string
 	for _, f := range strings.Fields(s) {

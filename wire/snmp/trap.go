@@ -22,7 +22,7 @@ const (
 	oidLinkDown        = oidStandardTraps + "3"
 	oidLinkUp          = oidStandardTraps + "4"
 	oidAuthFailure     = oidStandardTraps + "5"
-	oidIfEntry         = "1.3.6.1.2.1.2.2.1."  // ifTable columns, instance = ifIndex
+	oidIfEntry         = "1.3.6.1.2.1.2.2.1."    // ifTable columns, instance = ifIndex
 	oidIfXEntry        = "1.3.6.1.2.1.31.1.1.1." // ifXTable columns, instance = ifIndex
 	oidIfIndex         = oidIfEntry + "1"
 	oidIfDescr         = oidIfEntry + "2"
