@@ -40,7 +40,8 @@ station {
 `
 
 // sendTrap runs net-snmp's snmptrap against the station's trap listener,
-// its state in a temporary directory ('' in args is an empty argument).
+// its state in a temporary directory (two single quotes in args stand
+// for an empty argument).
 func sendTrap(t *testing.T, rs *runningStation, args string) {
 	t.Helper()
 	path, err := exec.LookPath("snmptrap")
