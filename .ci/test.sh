@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # The test command of the README: installs the real peers the tests talk to
 # (protoc for the independent wire decoder, Chromium for the web UI, prosody
-# for XMPP, postfix as the real mail server, tmux for the terminal client, net-snmp's
-# snmptrap for real SNMP traps)
-# when they are missing, then runs every test. Works on a fresh Debian
-# machine with Go 1.26, as root or with sudo.
+# for XMPP, postfix as the real mail server, tmux for the terminal client,
+# net-snmp's snmptrap for SNMP traps) when they are missing, then runs every
+# test. Works on a fresh Debian machine with Go 1.26, as root or with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
