@@ -73,6 +73,9 @@ func checkRef(ref string) error {
 		if ref == n {
 			return nil
 		}
+		if strings.EqualFold(ref, n) {
+			return fmt.Errorf("{{%s}} is not a reference; did you mean {{%s}}?", ref, n)
+		}
 	}
 	return fmt.Errorf("{{%s}} is neither a numeric OID, a varbind number nor one of %s", ref, strings.Join(templateNames, ", "))
 }
