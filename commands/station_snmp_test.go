@@ -137,4 +137,15 @@ func TestServe_SNMPTraps(t *testing.T) {
 	if !strings.Contains(rs.log.String(), "SNMP trap dropped") {
 		t.Errorf("the log does not mention the dropped traps:\n%s", rs.log)
 	}
+
+	// A reload that adds the community lets its traps in at once.
+	newCfg := strings.Replace(snmpTestConfig, `community = ["public"]`, `community = ["public", "private"]`, 1)
+	if err := os.WriteFile(cfg, []byte(newCfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.st.reload(); err != nil {
+		t.Fatal(err)
+	}
+	sendTrap(t, rs, "-v 2c -c private DEST '' 1.3.6.1.6.3.1.1.5.1")
+	rs.waitFor(t, "coldStart after the reload", func(as map[string]apiAlert) bool { return as["127.0.0.1/snmp-coldStart"].State == "raised" })
 }

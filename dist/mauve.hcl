@@ -41,13 +41,14 @@ station {
   # the sysName.0 varbind when the trap carries one). Built in: linkDown
   # raises and linkUp clears "snmp-link-<ifIndex>"; coldStart, warmStart
   # and authenticationFailure raise "snmp-coldStart" and so on. A trap from
-  # an unknown community or user, failing USM authentication, or that no
-  # rule names is dropped, counted in /metrics
+  # an unknown community or user, failing USM authentication, or (unless
+  # unmapped = "raise") that no rule names is dropped, counted in /metrics
   # (mauve_snmp_traps_dropped_total) and logged.
   # BEGIN SNMP EXAMPLE
   # snmp {
   #   community = ["public", env("MAUVE_SNMP_COMMUNITY")]   # SNMPv1 and v2c
   #   source    = "agent"                                   # agent | sysName
+  #   unmapped  = "drop"     # drop | raise: a trap no rule names raises "snmp-<OID>"
   #
   #   # SNMPv3 users; traps must be authPriv. Protocols: MD5, SHA, SHA224,
   #   # SHA256, SHA384, SHA512; DES, AES, AES192, AES256, AES192C, AES256C.

@@ -10,7 +10,7 @@ import (
 )
 
 var snmpSchema = &hcl.BodySchema{
-	Attributes: attrs("community", "source"),
+	Attributes: attrs("community", "source", "unmapped"),
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "trap", LabelNames: []string{"oid"}},
@@ -44,6 +44,11 @@ func (l *loader) decodeSNMP(b *hcl.Block) {
 	if l.str(as, "source", &cfg.Source) {
 		l.oneOf(as, "source", cfg.Source, snmp.SourceAgent, snmp.SourceSysName)
 	}
+	unmapped := "drop"
+	if l.str(as, "unmapped", &unmapped) {
+		l.oneOf(as, "unmapped", unmapped, "drop", "raise")
+	}
+	cfg.RaiseUnmapped = unmapped == "raise"
 	for _, ub := range c.Blocks {
 		switch ub.Type {
 		case "user":

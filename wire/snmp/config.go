@@ -88,6 +88,9 @@ type Config struct {
 	// Rules map traps to alerts; a rule for a standard trap's OID
 	// replaces its built-in mapping.
 	Rules []Rule
+	// RaiseUnmapped makes a trap that no rule and no built-in mapping
+	// names raise "snmp-" and its OID, instead of being dropped.
+	RaiseUnmapped bool
 }
 
 // Where a trap's source name comes from.

@@ -12,7 +12,8 @@ import (
 
 // Map turns a trap into an update from its agent, by the first rule
 // naming its OID, else by the built-in mapping of the standard traps. A
-// trap neither names is dropped (reason ReasonUnmapped).
+// trap neither names is dropped (reason ReasonUnmapped), or raised as
+// "snmp-" and its OID when c.RaiseUnmapped.
 func (c *Config) Map(t Trap, receivedAt time.Time) (wire.Update, error) {
 	source := t.Agent.String()
 	if c.Source == SourceSysName {
@@ -40,8 +41,11 @@ func (c *Config) Map(t Trap, receivedAt time.Time) (wire.Update, error) {
 	if !ok {
 		var clear bool
 		a, clear, ok = builtin(t, look)
-		if !ok {
+		if !ok && !c.RaiseUnmapped {
 			return wire.Update{}, drop(ReasonUnmapped, "no trap rule for %s from %s", t.OID, source)
+		}
+		if !ok {
+			a = wire.Alert{ID: "snmp-" + t.OID, Summary: fmt.Sprintf("trap %s from %s", t.OID, t.Agent)}
 		}
 		if clear {
 			a.ClearTime = at

@@ -157,6 +157,8 @@ func TestMap(t *testing.T) {
 			source: "192.0.2.1", id: "snmp-authenticationFailure", summary: "192.0.2.1 refused an SNMP request that failed authentication (authenticationFailure)",
 			inDetail: "= &lt;b&gt;core1"},
 		{name: "unmapped", trap: vendor, dropped: snmp.ReasonUnmapped},
+		{name: "unmapped, raised", cfg: snmp.Config{RaiseUnmapped: true}, trap: vendor, source: "192.0.2.1",
+			id: "snmp-1.3.6.1.4.1.9.0.1", summary: "trap 1.3.6.1.4.1.9.0.1 from 192.0.2.1", inDetail: "<li>1.3.6.1.4.1.9.1.2.7 = failed</li>"},
 	}
 	at := time.Date(2026, 12, 4, 18, 0, 0, 500, time.UTC)
 	for _, c := range cases {

@@ -5,6 +5,7 @@ station {
   snmp {
     community = ["public", env("MAUVE_UNSET")]
     source    = "hostname"
+    unmapped  = "alert"
     user "weak" {
       auth_protocol   = "SHA1"
       auth_passphrase = "long-enough"
