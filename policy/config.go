@@ -22,17 +22,13 @@ const (
 
 // Station is the station block.
 type Station struct {
-	Name         string
-	Database     string
-	Location     *time.Location
-	URL          string // base of links in notifications, no trailing slash
-	ListenUDP    []string
-	ListenHTTP   string
-	ListenSocket string
-	// ListenSNMP (listen.snmp) is where SNMP traps are received; "" = off.
-	ListenSNMP string
-	// SNMP is the snmp block: trap credentials and rules; nil = none.
-	SNMP               *snmp.Config
+	Name               string
+	Database           string
+	Location           *time.Location
+	URL                string // base of links in notifications, no trailing slash
+	ListenUDP          []string
+	ListenHTTP         string
+	ListenSocket       string
 	DuplicateWindow    time.Duration
 	MaxAcknowledgement time.Duration
 	InitialSleep       time.Duration
@@ -51,6 +47,10 @@ type Station struct {
 	// update may hold; larger updates are refused before they are
 	// decoded. 0 means the default, 1000.
 	MaxAlertsPerUpdate int
+	// ListenSNMP (listen.snmp) is where SNMP traps are received; "" = off.
+	ListenSNMP string
+	// SNMP is the snmp block: trap credentials and rules; nil = none.
+	SNMP *snmp.Config
 }
 
 // ClockRange is a range of wall-clock minutes within a day, [From, To).
