@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"net"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -130,7 +130,7 @@ func (l *loader) decodeTrap(b *hcl.Block, cfg *snmp.Config) {
 func (l *loader) checkSNMP(b *hcl.Block, listen *hcl.Attribute) {
 	s := &l.p.Station
 	if s.ListenSNMP != "" {
-		if _, port, err := net.SplitHostPort(s.ListenSNMP); err != nil || port == "" {
+		if !hostPort(s.ListenSNMP) {
 			l.diags = append(l.diags, errorAt(listen.Expr.Range(), "Invalid address",
 				"listen.snmp %q must be host:port, like \"[::]:162\" or \"127.0.0.1:1162\"", s.ListenSNMP))
 		}
@@ -143,4 +143,22 @@ func (l *loader) checkSNMP(b *hcl.Block, listen *hcl.Attribute) {
 		l.diags = append(l.diags, warningAt(b.DefRange, "No SNMP listener",
 			"the snmp block has no effect without station { listen { snmp = \"[::]:162\" } }"))
 	}
+}
+
+// hostPort reports whether s is host:port as a UDP socket takes it: a
+// port number after the last colon, a host without colons or a bracketed
+// IPv6 address before it (policy knows no network, so no net package).
+func hostPort(s string) bool {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return false
+	}
+	host, port := s[:i], s[i+1:]
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return false
+	}
+	if strings.HasPrefix(host, "[") {
+		return strings.HasSuffix(host, "]") && !strings.ContainsAny(host[1:len(host)-1], "[]")
+	}
+	return !strings.ContainsAny(host, ":[]")
 }

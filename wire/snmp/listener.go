@@ -39,6 +39,7 @@ type Listener struct {
 	decFor *Config
 	dec    *Decoder
 	decErr error
+	none   Config // in force while config returns nil: every trap is dropped
 
 	received atomic.Uint64
 	accepted atomic.Uint64
@@ -95,7 +96,7 @@ func (l *Listener) Receive(b []byte, from netip.AddrPort) {
 	now := l.now()
 	cfg := l.config()
 	if cfg == nil {
-		cfg = &Config{}
+		cfg = &l.none
 	}
 	if cfg != l.decFor {
 		l.decFor = cfg

@@ -150,7 +150,8 @@ func (d *Decoder) Decode(b []byte, from netip.AddrPort) (t Trap, err error) {
 	switch p.Version {
 	case gosnmp.Version1, gosnmp.Version2c:
 		if !d.communities[p.Community] {
-			return Trap{}, drop(ReasonCommunity, "community %q is not configured", printable(p.Community))
+			// The community is a password: a near miss must not reach the log.
+			return Trap{}, drop(ReasonCommunity, "SNMPv%s trap with a community that is not configured", versionName(p.Version))
 		}
 		t.Principal = p.Community
 	case gosnmp.Version3:

@@ -1,6 +1,6 @@
 station {
   listen {
-    snmp = "162"
+    snmp = "::1:162"
   }
   snmp {
     community = ["public", env("MAUVE_UNSET")]
