@@ -13,6 +13,7 @@
 //
 // It does not own the configuration's syntax (policy parses the station's
 // snmp block into a [Config]), the socket's address, or what an update
-// does to an alert (store). It speaks no other protocol than SNMP traps:
-// informs, gets and sets are dropped.
+// does to an alert (store). It speaks no other protocol than SNMP traps
+// and SNMPv2c informs (answered once taken): v3 informs, gets and sets
+// are dropped.
 package snmp

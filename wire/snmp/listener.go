@@ -115,12 +115,28 @@ func (l *Listener) Receive(b []byte, from netip.AddrPort) {
 		if u, err = cfg.Map(t, now); err == nil {
 			l.accepted.Add(1)
 			l.handler(u, from, now)
+			l.answer(t, from)
 			return
 		}
 	}
 	reason := Reason(err)
 	l.count(reason)
 	l.logDrop(now, "SNMP trap dropped", "from", from.String(), "reason", reason, "err", err)
+}
+
+// answer acknowledges an inform once the handler has taken it; the
+// sender repeats it until then.
+func (l *Listener) answer(t Trap, to netip.AddrPort) {
+	if !t.Inform || !to.IsValid() {
+		return
+	}
+	b, err := t.Response()
+	if err == nil {
+		_, err = l.conn.WriteTo(b, net.UDPAddrFromAddrPort(to))
+	}
+	if err != nil {
+		l.logDrop(l.now(), "SNMP inform not answered", "to", to.String(), "err", err)
+	}
 }
 
 func (l *Listener) count(reason string) {

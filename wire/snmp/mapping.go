@@ -193,7 +193,11 @@ func defaultDetail(t Trap, name string) string {
 	if name != "" && name != t.OID {
 		what = name + " (" + t.OID + ")"
 	}
-	fmt.Fprintf(&b, "<p>SNMPv%s trap %s from %s</p>", t.Version, html.EscapeString(what), t.Agent)
+	kind := "trap"
+	if t.Inform {
+		kind = "inform"
+	}
+	fmt.Fprintf(&b, "<p>SNMPv%s %s %s from %s</p>", t.Version, kind, html.EscapeString(what), t.Agent)
 	if len(t.Varbinds) > 0 {
 		b.WriteString("<ul>")
 		for _, v := range t.Varbinds {

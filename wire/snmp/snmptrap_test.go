@@ -121,6 +121,8 @@ func TestSnmptrapReachesHandler(t *testing.T) {
 			"snmp-link-3", true, "interface 3 on 192.0.2.7 is down", "192.0.2.7"},
 		{"v2c linkUp", "-v 2c -c public DEST '' 1.3.6.1.6.3.1.1.5.4 1.3.6.1.2.1.2.2.1.1.3 i 3 1.3.6.1.2.1.2.2.1.2.3 s eth0",
 			"snmp-link-3", false, "interface 3 (eth0) on 127.0.0.1 is up", "127.0.0.1"},
+		{"v2c inform, answered", "-v 2c -Ci -t 5 -c public DEST '' 1.3.6.1.6.3.1.1.5.2",
+			"snmp-warmStart", true, "127.0.0.1 reinitialised (warmStart) without changing its configuration", "127.0.0.1"},
 		{"v3 authPriv rule", "-v 3 " + v3Auth + " DEST '' 1.3.6.1.4.1.318.0.5 1.3.6.1.2.1.1.5.0 s ups1 1.3.6.1.4.1.318.1.1.1.2.2.3.0 s 00:42:00",
 			"snmp-upsOnBattery", true, "UPS ups1 on battery, 00:42:00 left", "127.0.0.1"},
 	}
@@ -137,8 +139,8 @@ func TestSnmptrapReachesHandler(t *testing.T) {
 			}
 		})
 	}
-	if s := l.Stats(); s.Accepted != 3 {
-		t.Errorf("stats %+v, want 3 accepted", s)
+	if s := l.Stats(); s.Accepted != 4 {
+		t.Errorf("stats %+v, want 4 accepted", s)
 	}
 }
 

@@ -47,6 +47,11 @@ type Trap struct {
 	// Varbinds are the trap's variables in order, without sysUpTime.0 and
 	// snmpTrapOID.0.
 	Varbinds []Varbind
+	// Inform is set for an SNMPv2c InformRequest, which the sender wants
+	// answered (Response) once it is taken.
+	Inform bool
+
+	packet *gosnmp.SnmpPacket // the inform, to answer
 }
 
 // Varbind is one variable of a trap, its value written as text.
@@ -178,7 +183,14 @@ func (d *Decoder) Decode(b []byte, from netip.AddrPort) (t Trap, err error) {
 		for _, v := range p.Variables {
 			t.Varbinds = append(t.Varbinds, varbind(v))
 		}
-	case gosnmp.SNMPv2Trap:
+	case gosnmp.InformRequest, gosnmp.SNMPv2Trap:
+		if p.PDUType == gosnmp.InformRequest {
+			if p.Version == gosnmp.Version3 {
+				// Answering needs an engine ID of the station's own.
+				return Trap{}, drop(ReasonUnsupported, "SNMPv3 informs are not supported; send traps")
+			}
+			t.Inform, t.packet = true, p
+		}
 		for _, v := range p.Variables {
 			vb := varbind(v)
 			switch vb.OID {
@@ -284,4 +296,22 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Response is the answer to an inform: the same message as a Response
+// PDU with no error, as RFC 3416 section 4.2.7 asks. It is nil for a
+// trap.
+func (t Trap) Response() ([]byte, error) {
+	if !t.Inform || t.packet == nil {
+		return nil, nil
+	}
+	r := *t.packet
+	r.PDUType = gosnmp.GetResponse
+	r.Error = gosnmp.NoError
+	r.ErrorIndex = 0
+	b, err := r.MarshalMsg()
+	if err != nil {
+		return nil, fmt.Errorf("answer inform: %w", err)
+	}
+	return b, nil
 }
