@@ -36,7 +36,8 @@ station {
     summary     = "mauve station alerts1 has stopped sending heartbeats"
   }
 
-  # SNMP traps, received on listen.snmp, become alerts without a script.
+  # SNMP traps (v1, v2c, v3 authPriv) and SNMPv2c informs, received on
+  # listen.snmp, become alerts without a script; informs are answered.
   # The source of each alert is the agent's address (source = "sysName":
   # the sysName.0 varbind when the trap carries one). Built in: linkDown
   # raises and linkUp clears "snmp-link-<ifIndex>"; coldStart, warmStart
