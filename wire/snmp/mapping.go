@@ -21,38 +21,32 @@ func (c *Config) Map(t Trap, receivedAt time.Time) (wire.Update, error) {
 			source = n
 		}
 	}
-	at := receivedAt.Truncate(time.Second)
-	if at.IsZero() {
-		at = time.Unix(1, 0)
-	}
-	look := t.lookup(source, "")
-	a, ok := wire.Alert{}, false
+	var (
+		a     wire.Alert
+		clear bool
+		ok    bool
+	)
 	for _, r := range c.Rules {
 		if r.OID == t.OID {
-			a, ok = r.alert(t, source), true
-			if r.Clear {
-				a.ClearTime = at
-			} else {
-				a.RaiseTime = at
-			}
+			a, clear, ok = r.alert(t, source), r.Clear, true
 			break
 		}
 	}
 	if !ok {
-		var clear bool
-		a, clear, ok = builtin(t, look)
+		a, clear, ok = builtin(t, t.lookup(source, ""))
 		if !ok && !c.RaiseUnmapped {
 			return wire.Update{}, drop(ReasonUnmapped, "no trap rule for %s from %s", t.OID, source)
 		}
 		if !ok {
 			a = wire.Alert{ID: "snmp-" + t.OID, Summary: fmt.Sprintf("trap %s from %s", t.OID, t.Agent)}
 		}
-		if clear {
-			a.ClearTime = at
-		} else {
-			a.RaiseTime = at
-		}
 		a.Detail = defaultDetail(t, "")
+	}
+	// Whole seconds, as a datagram carries them.
+	if at := receivedAt.Truncate(time.Second); clear {
+		a.ClearTime = at
+	} else {
+		a.RaiseTime = at
 	}
 	a.ID = cleanID(a.ID)
 	if a.ID == "" {
