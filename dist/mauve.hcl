@@ -38,6 +38,10 @@ station {
 
   # SNMP traps (v1, v2c, v3 authPriv) and SNMPv2c informs, received on
   # listen.snmp, become alerts without a script; informs are answered.
+  # Port 162 needs CAP_NET_BIND_SERVICE, which dist/systemd/mauve.service
+  # does not grant: listen on "[::]:1162" and redirect 162 to it
+  # (nft add rule ip nat prerouting udp dport 162 redirect to :1162), or
+  # set net.ipv4.ip_unprivileged_port_start = 162.
   # The source of each alert is the agent's address (source = "sysName":
   # the sysName.0 varbind when the trap carries one). Built in: linkDown
   # raises and linkUp clears "snmp-link-<ifIndex>"; coldStart, warmStart
