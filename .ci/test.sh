@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test command of the README: installs the real peers the tests talk to
 # (protoc for the independent wire decoder, Chromium for the web UI, prosody
-# for XMPP, postfix as the real mail server, tmux for the terminal client)
-# when they are missing, then runs every test. Works on a fresh Debian
-# machine with Go 1.26, as root or with sudo.
+# for XMPP, postfix as the real mail server, tmux for the terminal client,
+# net-snmp's snmptrap for SNMP traps) when they are missing, then runs every
+# test. Works on a fresh Debian machine with Go 1.26, as root or with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ command -v prosody >/dev/null || need+=(prosody)
 command -v tmux >/dev/null || need+=(tmux)
 [ -x /usr/sbin/postfix ] || need+=(postfix)
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
+command -v snmptrap >/dev/null || need+=(snmp)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo=sudo

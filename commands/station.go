@@ -50,6 +50,7 @@ type station struct {
 	udp      []net.PacketConn
 	http     net.Listener
 	socket   net.Listener
+	traps    snmpTraps
 
 	parts []*part // started parts, in start order
 }
@@ -134,6 +135,9 @@ func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error
 		}
 		st.udp = append(st.udp, c)
 	}
+	if err := st.bindSNMP(); err != nil {
+		return nil, err
+	}
 	httpAddr := firstNonEmpty(cfg.HTTP, p.Station.ListenHTTP)
 	if httpAddr != "" {
 		if st.http, err = net.Listen("tcp", httpAddr); err != nil {
@@ -189,12 +193,13 @@ func (st *station) run(ctx context.Context) error {
 		Now:     st.now,
 	})
 	st.start(ctx, "udp", st.listener.Run)
+	st.startSNMP(ctx)
 
 	server, err := ui.NewServer(ui.Options{
 		Store:    st.store,
 		Policy:   pol,
 		Logger:   st.log,
-		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, worker, metricsFunc(writeProcessMetrics), udpDrops{}},
+		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, worker, metricsFunc(writeProcessMetrics), udpDrops{}, &st.traps},
 		Now:      st.now,
 		Presence: presence,
 	})
@@ -324,6 +329,7 @@ func (st *station) close() error {
 	for _, c := range st.udp {
 		c.Close()
 	}
+	st.traps.close()
 	if st.http != nil {
 		st.http.Close()
 	}

@@ -13,6 +13,7 @@ station {
     udp    = ["[::]:32741"]                  # several allowed
     http   = "[::]:1288"
     socket = "/run/mauve/mauve.sock"         # what `mauve ack` on this host talks to
+    # snmp = "[::]:162"                      # SNMP traps; off unless set (see the snmp block below)
   }
 
   duplicate_window    = "5m"    # transmission ids are remembered this long
@@ -34,6 +35,54 @@ station {
     raise_after = "310s"   # the default: classic's five missed beats and ten seconds
     summary     = "mauve station alerts1 has stopped sending heartbeats"
   }
+
+  # SNMP traps (v1, v2c, v3 authPriv) and SNMPv2c informs, received on
+  # listen.snmp, become alerts without a script; informs are answered.
+  # Port 162 needs CAP_NET_BIND_SERVICE, which dist/systemd/mauve.service
+  # does not grant: listen on "[::]:1162" and redirect 162 to it
+  # (nft add rule ip nat prerouting udp dport 162 redirect to :1162), or
+  # set net.ipv4.ip_unprivileged_port_start = 162.
+  # The source of each alert is the agent's address (source = "sysName":
+  # the sysName.0 varbind when the trap carries one). Built in: linkDown
+  # raises and linkUp clears "snmp-link-<ifIndex>"; coldStart, warmStart
+  # and authenticationFailure raise "snmp-coldStart" and so on. A trap from
+  # an unknown community or user, failing USM authentication, or (unless
+  # unmapped = "raise") that no rule names is dropped, counted in /metrics
+  # (mauve_snmp_traps_dropped_total) and logged.
+  # BEGIN SNMP EXAMPLE
+  # snmp {
+  #   community = ["public", env("MAUVE_SNMP_COMMUNITY")]   # SNMPv1 and v2c
+  #   source    = "agent"                                   # agent | sysName
+  #   unmapped  = "drop"     # drop | raise: a trap no rule names raises "snmp-<OID>"
+  #
+  #   # SNMPv3 users; traps must be authPriv. Protocols: MD5, SHA, SHA224,
+  #   # SHA256, SHA384, SHA512; DES, AES, AES192, AES256, AES192C, AES256C.
+  #   user "monitor" {
+  #     auth_protocol   = "SHA"
+  #     auth_passphrase = env("MAUVE_SNMP_AUTH")   # 8 characters or more
+  #     priv_protocol   = "AES"
+  #     priv_passphrase = env("MAUVE_SNMP_PRIV")
+  #   }
+  #
+  #   # A rule per trap OID (numeric; a v1 trap is enterprise.0.specific).
+  #   # id, summary and detail are templates: {{1.3.6.1...}} is the varbind
+  #   # with that OID (or the first instance of that column), {{2}} the
+  #   # second varbind, and {{agent}} {{source}} {{oid}} {{name}} {{version}}
+  #   # {{sysName}} {{ifIndex}} {{ifDescr}} {{ifName}} what they say.
+  #   # action is raise (the default) or clear; a rule replaces the
+  #   # built-in mapping of the same OID.
+  #   trap "1.3.6.1.4.1.318.0.5" {
+  #     name    = "upsOnBattery"
+  #     id      = "ups-power"
+  #     summary = "UPS {{sysName}} is on battery"
+  #   }
+  #   trap "1.3.6.1.4.1.318.0.9" {
+  #     name   = "powerRestored"
+  #     id     = "ups-power"
+  #     action = "clear"
+  #   }
+  # }
+  # END SNMP EXAMPLE
 }
 
 # Senders that must sign their packets (HMAC with a shared secret).

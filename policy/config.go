@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mauve-alert/mauve/store"
+	"github.com/mauve-alert/mauve/wire/snmp"
 )
 
 // Level is how loudly an alert group speaks: the store's Level, which
@@ -46,6 +47,10 @@ type Station struct {
 	// update may hold; larger updates are refused before they are
 	// decoded. 0 means the default, 1000.
 	MaxAlertsPerUpdate int
+	// ListenSNMP (listen.snmp) is where SNMP traps are received; "" = off.
+	ListenSNMP string
+	// SNMP is the snmp block: trap credentials and rules; nil = none.
+	SNMP *snmp.Config
 }
 
 // ClockRange is a range of wall-clock minutes within a day, [From, To).

@@ -14,10 +14,10 @@ var stationSchema = &hcl.BodySchema{
 	Attributes: attrs("name", "database", "timezone", "url", "duplicate_window", "max_acknowledgement",
 		"initial_sleep", "expire_cleared", "working_hours", "daytime_hours", "dead_zone", "holidays", "trusted_header", "client_hold",
 		"max_alerts_per_update"),
-	Blocks: []hcl.BlockHeaderSchema{{Type: "listen"}, {Type: "heartbeat"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "listen"}, {Type: "heartbeat"}, {Type: "snmp"}},
 }
 
-var listenSchema = &hcl.BodySchema{Attributes: attrs("udp", "http", "socket")}
+var listenSchema = &hcl.BodySchema{Attributes: attrs("udp", "http", "socket", "snmp")}
 
 var heartbeatSchema = &hcl.BodySchema{
 	Attributes: append(attrs("every", "raise_after", "summary", "detail"), hcl.AttributeSchema{Name: "destination", Required: true}),
@@ -71,6 +71,8 @@ func (l *loader) decodeStation(b *hcl.Block) {
 			s.Holidays = append(s.Holidays, date)
 		}
 	}
+	var snmpListen *hcl.Attribute
+	var snmpBlock *hcl.Block
 	for _, lb := range c.Blocks {
 		switch lb.Type {
 		case "listen":
@@ -78,10 +80,17 @@ func (l *loader) decodeStation(b *hcl.Block) {
 			l.strList(lc.Attributes, "udp", &s.ListenUDP)
 			l.str(lc.Attributes, "http", &s.ListenHTTP)
 			l.str(lc.Attributes, "socket", &s.ListenSocket)
+			if l.str(lc.Attributes, "snmp", &s.ListenSNMP) {
+				snmpListen = lc.Attributes["snmp"]
+			}
 		case "heartbeat":
 			l.decodeHeartbeat(lb)
+		case "snmp":
+			l.decodeSNMP(lb)
+			snmpBlock = lb
 		}
 	}
+	l.checkSNMP(snmpBlock, snmpListen)
 	if _, ok := as["url"]; !ok {
 		s.URL = defaultURL(s.ListenHTTP, s.Name)
 	}

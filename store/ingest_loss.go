@@ -4,12 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/VictoriaMetrics/metrics"
 	"html"
 	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/mauve-alert/mauve/wire"
 )
