@@ -77,17 +77,19 @@ var allowedEdges = map[string][]string{
 
 // onlyFrom says which layers may import a third-party package (by prefix).
 var onlyFrom = map[string][]string{
-	"google.golang.org/protobuf":  {"wire"},
-	"go.etcd.io/bbolt":            {"store"},
-	"github.com/spf13/cobra":      {"commands"},
-	"github.com/spf13/pflag":      {"commands"},
-	"github.com/a-h/templ":        {"ui"},
-	"github.com/wneessen/go-mail": {"notify"},
-	"github.com/hashicorp/hcl/v2": {"policy"},
-	"net/http":                    {"ui", "notify"},
-	"github.com/charmbracelet/":   {"ui"},
-	"mellium.im/xmpp":             {"notify"},
-	"golang.org/x/net/html":       {"store"}, // the one HTML sanitizer
+	"google.golang.org/protobuf":    {"wire"},
+	"go.etcd.io/bbolt":              {"store"},
+	"github.com/spf13/cobra":        {"commands"},
+	"github.com/spf13/pflag":        {"commands"},
+	"github.com/a-h/templ":          {"ui"},
+	"github.com/wneessen/go-mail":   {"notify"},
+	"github.com/hashicorp/hcl/v2":   {"policy"},
+	"net/http":                      {"ui", "notify"},
+	"github.com/charmbracelet/":     {"ui"},
+	"mellium.im/xmpp":               {"notify"},
+	"golang.org/x/net/html":         {"store"}, // the one HTML sanitizer
+	"github.com/gosnmp/gosnmp":      {"wire"},
+	"github.com/klauspost/compress": {"ui"},
 }
 
 var bannedNames = []string{"util", "utils", "common", "helpers", "misc", "types", "models", "shared", "base", "manager"}
