@@ -225,12 +225,6 @@ type blockingResolver struct {
 	srv   map[string][]*net.SRV
 }
 
-func (b *blockingResolver) set(host, addr string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.hosts[host] = addr
-}
-
 func (b *blockingResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
 	if name == "slow.test" {
 		<-ctx.Done()
