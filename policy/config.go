@@ -202,6 +202,10 @@ type Group struct {
 	AcknowledgementTime time.Duration
 	Notify              []*NotifyBlock
 	Range               hcl.Range
+	// DependsOn (depends_on) names the parent alerts: while one of them
+	// is raised, this group's alerts are held and nobody is told.
+	DependsOn      []store.Key
+	DependsOnRange hcl.Range
 }
 
 // NotifyBlock is one notify "target" block of a group.

@@ -68,6 +68,10 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 		if !active {
 			return d
 		}
+		if heldBy(g, c) != "" {
+			d.Reminders = holdReminders(g, now)
+			return d
+		}
 		spoke := make([]bool, len(g.Notify))
 		if !suppressed {
 			for i, nb := range g.Notify {
@@ -93,6 +97,10 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 		}
 		d.Reminders = p.keep(e, g, c)
 		if c.Block < 0 || c.Block >= len(g.Notify) || c.Before.Group != g.Name {
+			return d
+		}
+		if heldBy(g, c) != "" {
+			d.Reminders = replaceReminder(d.Reminders, c.Block, now.Add(holdRecheck))
 			return d
 		}
 		nb := g.Notify[c.Block]

@@ -152,6 +152,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 		l.diags = append(l.diags, warningAt(last.Includes.Range(), "Includes of the last group is ignored",
 			"the last alert_group (%q) catches every alert no earlier group took, so its includes has no effect", last.Name))
 	}
+	l.checkDependencies()
 }
 
 // unique records a name in a namespace and reports a duplicate.

@@ -56,6 +56,8 @@ type sim struct {
 	p   *policy.Policy
 	a   store.Alert
 	log []string
+	// raised answers the Decider's question about other alerts (nil: none raised).
+	raised func(store.Key) bool
 }
 
 func newSim(t *testing.T, p *policy.Policy, source, id, subject string) *sim {
@@ -70,7 +72,7 @@ func (s *sim) apply(ev store.EventKind, now time.Time, actor string, block int, 
 	if change != nil {
 		change(&after)
 	}
-	d := s.p.Decide(store.Change{Event: ev, Before: before, After: after, Actor: actor, Now: now, Block: block})
+	d := s.p.Decide(store.Change{Event: ev, Before: before, After: after, Actor: actor, Now: now, Block: block, Raised: s.raised})
 	after.Group, after.Level, after.Reminders = d.Group, d.Level, d.Reminders
 	for _, n := range d.Notifications {
 		if !slices.Contains(after.Told, n.Person) {

@@ -233,7 +233,7 @@ func (t *txn) history(a *Alert, kind EventKind, actor, text string) error {
 // directly for reminders (a reminder changes nothing; its outcome is
 // recorded when delivered), and through event for everything else.
 func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor string, block int) error {
-	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block}
+	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block, Raised: t.raisedNow}
 	if d := t.s.decider; d != nil {
 		dec := d.Decide(c)
 		if dec.Group != "" {
@@ -254,6 +254,14 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 	c.After = *after
 	t.announce(c)
 	return nil
+}
+
+// raisedNow says whether the stored alert k is raised, for the Decider's
+// dependency holds; an unreadable record reads as not raised, so a
+// corrupt parent never silences its children.
+func (t *txn) raisedNow(k Key) bool {
+	a, ok, err := loadAlert(t.alerts, k)
+	return err == nil && ok && a.State == StateRaised
 }
 
 // announce keeps a change for the subscribers, if there are any.

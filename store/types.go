@@ -138,6 +138,10 @@ type Change struct {
 	Now    time.Time
 	// Block is the notify block whose reminder fell due (Event == EventReminder).
 	Block int
+	// Raised says whether another stored alert is raised now, so that a
+	// Decider can hold an alert behind a raised parent; nil means unknown
+	// (every alert reads as not raised).
+	Raised func(Key) bool
 }
 
 // Decision is the Decider's answer: the alert's group and level, who to
