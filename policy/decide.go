@@ -68,8 +68,8 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 		if !active {
 			return d
 		}
-		if heldBy(g, c) != "" {
-			d.Reminders = holdReminders(g, now)
+		if at := p.quietUntil(e, g, c); !at.IsZero() {
+			d.Reminders = quietReminders(g, at)
 			return d
 		}
 		spoke := make([]bool, len(g.Notify))
@@ -99,8 +99,8 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 		if c.Block < 0 || c.Block >= len(g.Notify) || c.Before.Group != g.Name {
 			return d
 		}
-		if heldBy(g, c) != "" {
-			d.Reminders = replaceReminder(d.Reminders, c.Block, now.Add(holdRecheck))
+		if at := p.quietUntil(e, g, c); !at.IsZero() {
+			d.Reminders = replaceReminder(d.Reminders, c.Block, at)
 			return d
 		}
 		nb := g.Notify[c.Block]

@@ -113,11 +113,12 @@ func heldBy(g *Group, c store.Change) string {
 	return ""
 }
 
-// holdReminders has every block of g look again in holdRecheck.
-func holdReminders(g *Group, now time.Time) []store.Reminder {
+// quietReminders has every block of g look again at at: a held or
+// maintained alert is told as soon as nothing quiets it any more.
+func quietReminders(g *Group, at time.Time) []store.Reminder {
 	rs := make([]store.Reminder, len(g.Notify))
 	for i := range g.Notify {
-		rs[i] = store.Reminder{Block: i, At: now.Add(holdRecheck)}
+		rs[i] = store.Reminder{Block: i, At: at}
 	}
 	return rs
 }

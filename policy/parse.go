@@ -29,6 +29,7 @@ var topSchema = &hcl.BodySchema{
 		{Type: "people", LabelNames: []string{"name"}},
 		{Type: "subjects", LabelNames: []string{"name"}},
 		{Type: "alert_group", LabelNames: []string{"name"}},
+		{Type: "maintenance", LabelNames: []string{"name"}},
 	},
 }
 
@@ -153,6 +154,9 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 			"the last alert_group (%q) catches every alert no earlier group took, so its includes has no effect", last.Name))
 	}
 	l.checkDependencies()
+	for _, b := range byType["maintenance"] {
+		l.decodeMaintenance(b)
+	}
 }
 
 // unique records a name in a namespace and reports a duplicate.
