@@ -206,6 +206,9 @@ type Group struct {
 	// is raised, this group's alerts are held and nobody is told.
 	DependsOn      []store.Key
 	DependsOnRange hcl.Range
+	// RaiseAfter (raise_after) is how long an alert must stay raised
+	// before anyone is told; 0 means at once.
+	RaiseAfter time.Duration
 }
 
 // NotifyBlock is one notify "target" block of a group.

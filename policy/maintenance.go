@@ -133,11 +133,16 @@ func (p *Policy) maintenanceUntil(e *evalEnv, now time.Time) time.Time {
 }
 
 // quietUntil returns until when nobody is to be told of the change's
-// alert: a minute on (to look again) while a parent holds it, the close
-// of the last open maintenance window that matches it; zero when neither.
+// alert: a minute on (to look again) while a parent holds it, else the
+// later of the close of the last open maintenance window that matches it
+// and the end of its group's raise_after; zero when nothing quiets it.
 func (p *Policy) quietUntil(e *evalEnv, g *Group, c store.Change) time.Time {
 	if heldBy(g, c) != "" {
 		return c.Now.Add(holdRecheck)
 	}
-	return p.maintenanceUntil(e, c.Now)
+	until := p.maintenanceUntil(e, c.Now)
+	if at := raisePending(g, c.After.Told, c.After.RaisedAt, c.Now); at.After(until) {
+		until = at
+	}
+	return until
 }
