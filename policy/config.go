@@ -209,6 +209,10 @@ type Group struct {
 	// RaiseAfter (raise_after) is how long an alert must stay raised
 	// before anyone is told; 0 means at once.
 	RaiseAfter time.Duration
+	// Flapping (flapping) is how many state changes within
+	// FlappingWithin (flapping_within) make the alert flapping; 0 = off.
+	Flapping       int
+	FlappingWithin time.Duration
 }
 
 // NotifyBlock is one notify "target" block of a group.

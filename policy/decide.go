@@ -62,6 +62,9 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 	active := a.State == store.StateRaised
 	suppressed := a.SuppressUntil.After(now)
 	t := teller{p: p, c: c, level: g.Level}
+	if fd, ok := p.flapping(e, g, c, d); ok {
+		return fd
+	}
 
 	switch c.Event {
 	case store.EventRaised, store.EventReRaised, store.EventUnacknowledged:

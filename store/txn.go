@@ -233,7 +233,8 @@ func (t *txn) history(a *Alert, kind EventKind, actor, text string) error {
 // directly for reminders (a reminder changes nothing; its outcome is
 // recorded when delivered), and through event for everything else.
 func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor string, block int) error {
-	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block, Raised: t.raisedNow}
+	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block, Raised: t.raisedNow,
+		StateChanges: func(since time.Time) int { return t.stateChanges(after.Key(), since) }}
 	if d := t.s.decider; d != nil {
 		dec := d.Decide(c)
 		if dec.Group != "" {
@@ -262,6 +263,36 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 func (t *txn) raisedNow(k Key) bool {
 	a, ok, err := loadAlert(t.alerts, k)
 	return err == nil && ok && a.State == StateRaised
+}
+
+// maxStateChanges bounds the history a flapping count reads.
+const maxStateChanges = 1000
+
+// stateChanges counts k's raised, re-raised and cleared events at or after
+// since, newest first, reading at most maxStateChanges entries.
+func (t *txn) stateChanges(k Key, since time.Time) int {
+	prefix := append(alertKey(k), 0)
+	c := t.alertEvents.Cursor()
+	key, _ := c.Seek(append(alertKey(k), 1))
+	if key == nil {
+		key, _ = c.Last()
+	} else {
+		key, _ = c.Prev()
+	}
+	n := 0
+	for i := 0; key != nil && bytes.HasPrefix(key, prefix) && i < maxStateChanges; i++ {
+		v := t.events.Get(key[len(prefix):])
+		ev, err := decodeEvent(v)
+		if err != nil || ev.Time.Before(since) {
+			break
+		}
+		switch ev.Kind {
+		case EventRaised, EventReRaised, EventCleared:
+			n++
+		}
+		key, _ = c.Prev()
+	}
+	return n
 }
 
 // announce keeps a change for the subscribers, if there are any.
