@@ -103,11 +103,15 @@ func parseEvery(s string) (time.Weekday, int, bool) {
 // window's zone, so a window keeps its local hour across a DST change.
 func (w *Window) openUntil(now time.Time) time.Time {
 	local := now.In(w.Location)
-	for back := 0; back <= 7; back++ {
-		day := local.AddDate(0, 0, -back)
-		if w.Weekday >= 0 && day.Weekday() != w.Weekday {
-			continue
-		}
+	// Only the last two openings can still be open, as for is at most
+	// the window's period: today's and yesterday's, or this week's and
+	// last week's.
+	back, period := 0, 1
+	if w.Weekday >= 0 {
+		back, period = (int(local.Weekday())-int(w.Weekday)+7)%7, 7
+	}
+	for _, b := range []int{back, back + period} {
+		day := local.AddDate(0, 0, -b)
 		start := time.Date(day.Year(), day.Month(), day.Day(), w.Minute/60, w.Minute%60, 0, 0, w.Location)
 		if end := start.Add(w.For); !start.After(now) && now.Before(end) {
 			return end
