@@ -79,4 +79,3 @@ func TestServe_MaintenanceCatchUp(t *testing.T) {
 		t.Errorf("catch-up mail subject %q", s)
 	}
 }
-
