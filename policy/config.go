@@ -202,6 +202,17 @@ type Group struct {
 	AcknowledgementTime time.Duration
 	Notify              []*NotifyBlock
 	Range               hcl.Range
+	// DependsOn (depends_on) names the parent alerts: while one of them
+	// is raised, this group's alerts are held and nobody is told.
+	DependsOn      []store.Key
+	DependsOnRange hcl.Range
+	// RaiseAfter (raise_after) is how long an alert must stay raised
+	// before anyone is told; 0 means at once.
+	RaiseAfter time.Duration
+	// Flapping (flapping) is how many state changes within
+	// FlappingWithin (flapping_within) make the alert flapping; 0 = off.
+	Flapping       int
+	FlappingWithin time.Duration
 }
 
 // NotifyBlock is one notify "target" block of a group.

@@ -62,10 +62,17 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 	active := a.State == store.StateRaised
 	suppressed := a.SuppressUntil.After(now)
 	t := teller{p: p, c: c, level: g.Level}
+	if fd, ok := p.flapping(e, g, c, d); ok {
+		return fd
+	}
 
 	switch c.Event {
 	case store.EventRaised, store.EventReRaised, store.EventUnacknowledged:
 		if !active {
+			return d
+		}
+		if at := p.quietUntil(e, g, c); !at.IsZero() {
+			d.Reminders = quietReminders(g, at)
 			return d
 		}
 		spoke := make([]bool, len(g.Notify))
@@ -93,6 +100,10 @@ func (p *Policy) Decide(c store.Change) store.Decision {
 		}
 		d.Reminders = p.keep(e, g, c)
 		if c.Block < 0 || c.Block >= len(g.Notify) || c.Before.Group != g.Name {
+			return d
+		}
+		if at := p.quietUntil(e, g, c); !at.IsZero() {
+			d.Reminders = replaceReminder(d.Reminders, c.Block, at)
 			return d
 		}
 		nb := g.Notify[c.Block]

@@ -29,6 +29,7 @@ var topSchema = &hcl.BodySchema{
 		{Type: "people", LabelNames: []string{"name"}},
 		{Type: "subjects", LabelNames: []string{"name"}},
 		{Type: "alert_group", LabelNames: []string{"name"}},
+		{Type: "maintenance", LabelNames: []string{"name"}},
 	},
 }
 
@@ -151,6 +152,10 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 	} else if last := l.p.Groups[len(l.p.Groups)-1]; last.Includes != nil {
 		l.diags = append(l.diags, warningAt(last.Includes.Range(), "Includes of the last group is ignored",
 			"the last alert_group (%q) catches every alert no earlier group took, so its includes has no effect", last.Name))
+	}
+	l.checkDependencies()
+	for _, b := range byType["maintenance"] {
+		l.decodeMaintenance(b)
 	}
 }
 

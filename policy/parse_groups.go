@@ -12,7 +12,7 @@ import (
 )
 
 var groupSchema = &hcl.BodySchema{
-	Attributes: attrs("level", "includes", "acknowledgement_time"),
+	Attributes: attrs("level", "includes", "acknowledgement_time", "depends_on", "raise_after", "flapping", "flapping_within"),
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "notify", LabelNames: []string{"target"}}},
 }
 
@@ -32,6 +32,9 @@ func (l *loader) decodeGroup(b *hcl.Block) {
 		g.Includes = a.Expr
 	}
 	l.duration(as, "acknowledgement_time", &g.AcknowledgementTime)
+	l.decodeDependsOn(as, g)
+	l.decodeRaiseAfter(as, g)
+	l.decodeFlapping(as, g)
 	for _, nb := range c.Blocks {
 		if n := l.decodeNotify(nb); n != nil {
 			g.Notify = append(g.Notify, n)

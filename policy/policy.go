@@ -23,6 +23,8 @@ type Policy struct {
 	Lists      map[string]*PeopleList  // people lists by name
 	Subjects   map[string]*SubjectList // subject lists by name
 	Groups     []*Group                // in order; the last is the default
+	// Maintenance are the recurring maintenance windows.
+	Maintenance []*Window
 	// Warnings are the load's non-fatal diagnostics (an unset env()
 	// variable, an includes on the last group), for the caller to log.
 	Warnings hcl.Diagnostics

@@ -56,6 +56,11 @@ type sim struct {
 	p   *policy.Policy
 	a   store.Alert
 	log []string
+	// raised answers the Decider's question about other alerts (nil: none raised).
+	raised func(store.Key) bool
+	// changes are the times of the alert's raises and clears, as the
+	// store's history holds them.
+	changes []time.Time
 }
 
 func newSim(t *testing.T, p *policy.Policy, source, id, subject string) *sim {
@@ -70,7 +75,21 @@ func (s *sim) apply(ev store.EventKind, now time.Time, actor string, block int, 
 	if change != nil {
 		change(&after)
 	}
-	d := s.p.Decide(store.Change{Event: ev, Before: before, After: after, Actor: actor, Now: now, Block: block})
+	switch ev {
+	case store.EventRaised, store.EventReRaised, store.EventCleared:
+		s.changes = append(s.changes, now)
+	}
+	count := func(since time.Time) int {
+		n := 0
+		for _, c := range s.changes {
+			if !c.Before(since) {
+				n++
+			}
+		}
+		return n
+	}
+	d := s.p.Decide(store.Change{Event: ev, Before: before, After: after, Actor: actor, Now: now, Block: block,
+		Raised: s.raised, StateChanges: count})
 	after.Group, after.Level, after.Reminders = d.Group, d.Level, d.Reminders
 	for _, n := range d.Notifications {
 		if !slices.Contains(after.Told, n.Person) {

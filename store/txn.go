@@ -233,7 +233,8 @@ func (t *txn) history(a *Alert, kind EventKind, actor, text string) error {
 // directly for reminders (a reminder changes nothing; its outcome is
 // recorded when delivered), and through event for everything else.
 func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor string, block int) error {
-	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block}
+	c := Change{Event: kind, Before: before, After: *after, Actor: actor, Now: t.now, Block: block, Raised: t.raisedNow,
+		StateChanges: func(since time.Time) int { return t.stateChanges(after.Key(), since) }}
 	if d := t.s.decider; d != nil {
 		dec := d.Decide(c)
 		if dec.Group != "" {
@@ -254,6 +255,44 @@ func (t *txn) decideBlock(before Alert, after *Alert, kind EventKind, actor stri
 	c.After = *after
 	t.announce(c)
 	return nil
+}
+
+// raisedNow says whether the stored alert k is raised, for the Decider's
+// dependency holds; an unreadable record reads as not raised, so a
+// corrupt parent never silences its children.
+func (t *txn) raisedNow(k Key) bool {
+	a, ok, err := loadAlert(t.alerts, k)
+	return err == nil && ok && a.State == StateRaised
+}
+
+// maxStateChanges bounds the history a flapping count reads.
+const maxStateChanges = 1000
+
+// stateChanges counts k's raised, re-raised and cleared events at or after
+// since, newest first, reading at most maxStateChanges entries.
+func (t *txn) stateChanges(k Key, since time.Time) int {
+	prefix := append(alertKey(k), 0)
+	c := t.alertEvents.Cursor()
+	key, _ := c.Seek(append(alertKey(k), 1))
+	if key == nil {
+		key, _ = c.Last()
+	} else {
+		key, _ = c.Prev()
+	}
+	n := 0
+	for i := 0; key != nil && bytes.HasPrefix(key, prefix) && i < maxStateChanges; i++ {
+		v := t.events.Get(key[len(prefix):])
+		ev, err := decodeEvent(v)
+		if err != nil || ev.Time.Before(since) {
+			break
+		}
+		switch ev.Kind {
+		case EventRaised, EventReRaised, EventCleared:
+			n++
+		}
+		key, _ = c.Prev()
+	}
+	return n
 }
 
 // announce keeps a change for the subscribers, if there are any.

@@ -94,6 +94,7 @@ const (
 	EventNote           EventKind = "note"
 	EventNotification   EventKind = "notification" // a delivery attempt's outcome
 	EventExpired        EventKind = "expired"
+	EventFlapping       EventKind = "flapping" // told only: the alert changes state too often
 )
 
 // Event is one entry of an alert's history.
@@ -138,6 +139,14 @@ type Change struct {
 	Now    time.Time
 	// Block is the notify block whose reminder fell due (Event == EventReminder).
 	Block int
+	// Raised says whether another stored alert is raised now, so that a
+	// Decider can hold an alert behind a raised parent; nil means unknown
+	// (every alert reads as not raised).
+	Raised func(Key) bool
+	// StateChanges counts the alert's raises and clears recorded at or
+	// after since, this change's included, so a Decider can tell a
+	// flapping alert; nil means unknown (none).
+	StateChanges func(since time.Time) int
 }
 
 // Decision is the Decider's answer: the alert's group and level, who to
