@@ -23,6 +23,9 @@ type Policy struct {
 	Lists      map[string]*PeopleList  // people lists by name
 	Subjects   map[string]*SubjectList // subject lists by name
 	Groups     []*Group                // in order; the last is the default
+	Rotas      map[string]*Rota        // by name
+	// Overrides are the rota overrides on_call applies (see WithOverrides).
+	Overrides []Override
 	// Warnings are the load's non-fatal diagnostics (an unset env()
 	// variable, an includes on the last group), for the caller to log.
 	Warnings hcl.Diagnostics
