@@ -1,9 +1,14 @@
 package policy
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mauve-alert/mauve/store"
 )
 
 // Rota is a rota block: people taking turns in shifts of one length,
@@ -127,4 +132,43 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// OverridesFrom turns the store's standing overrides into the policy's.
+func OverridesFrom(so []store.Override) []Override {
+	out := make([]Override, 0, len(so))
+	for _, o := range so {
+		if o.Removed.IsZero() {
+			out = append(out, Override{Rota: o.Rota, Person: o.Person, Covers: o.Covers, From: o.From, To: o.To})
+		}
+	}
+	return out
+}
+
+// FieldError is bad input naming the field that is wrong.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// CheckOverride checks an override against the policy: a known rota,
+// known people, its end after its start.
+func (p *Policy) CheckOverride(o Override) error {
+	r := p.Rotas[o.Rota]
+	switch {
+	case r == nil:
+		return &FieldError{"rota", fmt.Errorf("there is no rota %q", o.Rota)}
+	case p.People[o.Person] == nil:
+		return &FieldError{"person", fmt.Errorf("there is no person %q", o.Person)}
+	case o.Covers != "" && !slices.Contains(r.People, o.Covers):
+		return &FieldError{"covers", fmt.Errorf("%q is not on rota %q", o.Covers, o.Rota)}
+	case o.From.IsZero():
+		return &FieldError{"from", errors.New("missing")}
+	case !o.To.After(o.From):
+		return &FieldError{"to", fmt.Errorf("%s is not after from (%s)", o.To.Format(time.RFC3339), o.From.Format(time.RFC3339))}
+	}
+	return nil
 }

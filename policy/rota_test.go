@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,32 @@ func TestRota_Bad(t *testing.T) {
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%s:\n got %s\nwant %s", c.body, got, c.want)
 		}
+	}
+}
+
+// An override is checked against the policy, naming the bad field.
+func TestRota_CheckOverride(t *testing.T) {
+	p := mustParse(t, rotaPolicy)
+	from := time.Date(2026, 10, 23, 17, 0, 0, 0, time.UTC)
+	to := from.Add(48 * time.Hour)
+	for _, c := range []struct {
+		o     policy.Override
+		field string
+	}{
+		{policy.Override{Rota: "opz", Person: "archie", From: from, To: to}, "rota"},
+		{policy.Override{Rota: "ops", Person: "archy", From: from, To: to}, "person"},
+		{policy.Override{Rota: "night", Person: "archie", Covers: "archie", From: from, To: to}, "covers"},
+		{policy.Override{Rota: "ops", Person: "archie", From: to, To: from}, "to"},
+		{policy.Override{Rota: "ops", Person: "archie", Covers: "johnny", From: from, To: to}, ""},
+	} {
+		err := p.CheckOverride(c.o)
+		var fe *policy.FieldError
+		if c.field == "" && err != nil || c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field) {
+			t.Errorf("%+v: got %v, want field %q", c.o, err, c.field)
+		}
+	}
+	ov := policy.OverridesFrom([]store.Override{{Rota: "ops", Person: "archie", From: from, To: to}, {Rota: "ops", Person: "bob", From: from, To: to, Removed: from}})
+	if len(ov) != 1 || ov[0].Person != "archie" {
+		t.Errorf("OverridesFrom: %+v", ov)
 	}
 }
