@@ -206,6 +206,8 @@ func (st *station) run(ctx context.Context) error {
 		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, worker, metricsFunc(writeProcessMetrics), udpDrops{}, &st.traps},
 		Now:      st.now,
 		Presence: presence,
+		// A reload racing an override: the reload reads the store after.
+		OverridesChanged: st.refreshOverrides,
 	})
 	if err != nil {
 		return err

@@ -29,3 +29,23 @@ func withOverrides(p *policy.Policy, s *store.Store, log *slog.Logger, now time.
 	}
 	return p.WithOverrides(policy.OverridesFrom(ov)), nil
 }
+
+// refreshOverrides puts the store's standing overrides into the policy in
+// force after one is made or removed, then re-decides the alerts so a
+// change of who is on call takes effect at once.
+func (st *station) refreshOverrides() {
+	ov, err := st.store.Overrides(false)
+	if err != nil {
+		st.log.Error("rota overrides changed, but reading them failed; on_call keeps the old ones", "err", err)
+		return
+	}
+	for {
+		p := st.policy.Load()
+		if st.policy.CompareAndSwap(p, p.WithOverrides(policy.OverridesFrom(ov))) {
+			break
+		}
+	}
+	if err := st.store.Redecide(st.now()); err != nil {
+		st.log.Error("rota overrides changed, but re-deciding alerts failed", "err", err)
+	}
+}

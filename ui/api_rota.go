@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mauve-alert/mauve/policy"
+	"github.com/mauve-alert/mauve/store"
+)
+
+// overrideJSON is a rota override as the API shows and takes it.
+type overrideJSON struct {
+	ID        uint64    `json:"id,omitempty"`
+	Rota      string    `json:"rota"`
+	Person    string    `json:"person"`
+	Covers    string    `json:"covers,omitempty"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	Created   time.Time `json:"created,omitzero"`
+	Removed   time.Time `json:"removed,omitzero"`
+	RemovedBy string    `json:"removed_by,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+type overridesResponse struct {
+	Overrides []overrideJSON `json:"overrides"`
+}
+
+func toOverrideJSON(o store.Override) overrideJSON {
+	return overrideJSON{ID: o.ID, Rota: o.Rota, Person: o.Person, Covers: o.Covers, From: o.From.UTC(), To: o.To.UTC(),
+		CreatedBy: o.CreatedBy, Created: o.Created.UTC(), Removed: o.Removed.UTC(), RemovedBy: o.RemovedBy, Reason: o.Reason}
+}
+
+// handleListOverrides: GET /api/v1/rota-overrides lists the standing
+// overrides (?all=1: removed ones too).
+func (s *Server) handleListOverrides(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.store.Overrides(r.URL.Query().Get("all") != "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := overridesResponse{Overrides: []overrideJSON{}}
+	for _, o := range ov {
+		out.Overrides = append(out.Overrides, toOverrideJSON(o))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleAddOverride: POST /api/v1/rota-overrides records an override,
+// made by the requester, after the policy has checked it.
+func (s *Server) handleAddOverride(w http.ResponseWriter, r *http.Request) {
+	var in overrideJSON
+	if err := decodeBody(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	err := s.policy().CheckOverride(policy.Override{Rota: in.Rota, Person: in.Person, Covers: in.Covers, From: in.From, To: in.To})
+	var fe *policy.FieldError
+	if errors.As(err, &fe) {
+		s.writeError(w, r, badRequest("%s", fe.Error()))
+		return
+	}
+	p, _ := principalFrom(r.Context())
+	o, err := s.store.AddOverride(store.Override{Rota: in.Rota, Person: in.Person, Covers: in.Covers, From: in.From, To: in.To, CreatedBy: p.Person}, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.Info("rota override made", "id", o.ID, "rota", o.Rota, "person", o.Person, "covers", o.Covers, "from", o.From, "to", o.To, "by", p.Person, "via", p.Via)
+	if s.overridesChanged != nil {
+		s.overridesChanged()
+	}
+	writeJSON(w, http.StatusCreated, toOverrideJSON(o))
+}
+
+// handleRemoveOverride: DELETE /api/v1/rota-overrides/{id} removes one;
+// it stays in the history with who removed it.
+func (s *Server) handleRemoveOverride(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.writeError(w, r, badRequest("id: %q is not an override ID (a whole number, as the list shows)", r.PathValue("id")))
+		return
+	}
+	p, _ := principalFrom(r.Context())
+	o, err := s.store.RemoveOverride(id, p.Person, "removed by "+p.Person, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.Info("rota override removed", "id", o.ID, "rota", o.Rota, "by", p.Person, "via", p.Via)
+	if s.overridesChanged != nil {
+		s.overridesChanged()
+	}
+	writeJSON(w, http.StatusOK, toOverrideJSON(o))
+}
