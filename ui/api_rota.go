@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -95,4 +98,74 @@ func (s *Server) handleRemoveOverride(w http.ResponseWriter, r *http.Request) {
 		s.overridesChanged()
 	}
 	writeJSON(w, http.StatusOK, toOverrideJSON(o))
+}
+
+// shiftJSON is one turn on a rota.
+type shiftJSON struct {
+	Person   string    `json:"person"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Override bool      `json:"override,omitempty"`
+}
+
+// RotaJSON is one rota as GET /api/v1/rotas shows it: its shifts from the
+// one holding now over the coming weeks, overrides applied and marked.
+type RotaJSON struct {
+	Name     string      `json:"name"`
+	TimeZone string      `json:"time_zone"`
+	Shifts   []shiftJSON `json:"shifts"`
+}
+
+type rotasResponse struct {
+	Rotas []RotaJSON `json:"rotas"`
+}
+
+// handleListRotas: GET /api/v1/rotas?weeks=N (default 4, at most 52).
+func (s *Server) handleListRotas(w http.ResponseWriter, r *http.Request) {
+	weeks := 4
+	if v := r.URL.Query().Get("weeks"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 52 {
+			s.writeError(w, r, badRequest("weeks: %q is not a whole number from 1 to 52", v))
+			return
+		}
+		weeks = n
+	}
+	p := s.policy()
+	now := s.now()
+	names := make([]string, 0, len(p.Rotas))
+	for n := range p.Rotas {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	out := rotasResponse{Rotas: []RotaJSON{}}
+	for _, n := range names {
+		rt := p.Rotas[n]
+		rj := RotaJSON{Name: n, TimeZone: rt.Location.String()}
+		for _, sh := range rt.Shifts(now, now.Add(time.Duration(weeks)*7*24*time.Hour), p.Overrides) {
+			rj.Shifts = append(rj.Shifts, shiftJSON{Person: sh.Person, Start: sh.Start.UTC(), End: sh.End.UTC(), Override: sh.Override})
+		}
+		out.Rotas = append(out.Rotas, rj)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Shift is one turn on a rota as the station lists it.
+type Shift = shiftJSON
+
+// OverrideRequest is a rota override to make.
+type OverrideRequest = overrideJSON
+
+// Rotas lists the station's rotas over the coming weeks.
+func (c *Client) Rotas(ctx context.Context, weeks int) ([]RotaJSON, error) {
+	var resp rotasResponse
+	err := c.do(ctx, http.MethodGet, "/api/v1/rotas", url.Values{"weeks": {strconv.Itoa(weeks)}}, nil, &resp)
+	return resp.Rotas, err
+}
+
+// AddOverride makes a rota override and returns it as recorded.
+func (c *Client) AddOverride(ctx context.Context, o OverrideRequest) (OverrideRequest, error) {
+	var resp overrideJSON
+	err := c.do(ctx, http.MethodPost, "/api/v1/rota-overrides", nil, o, &resp)
+	return resp, err
 }

@@ -60,6 +60,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tokens", s.handleCreateToken)
 	mux.HandleFunc("GET /api/v1/tokens", s.handleListTokens)
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleRevokeToken)
+	mux.HandleFunc("GET /api/v1/rotas", s.handleListRotas)
 	mux.HandleFunc("GET /api/v1/rota-overrides", s.handleListOverrides)
 	mux.HandleFunc("POST /api/v1/rota-overrides", s.handleAddOverride)
 	mux.HandleFunc("DELETE /api/v1/rota-overrides/{id}", s.handleRemoveOverride)
