@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -197,4 +198,43 @@ func (s *Store) DropOverrides(keep func(rota string) bool, reason string, now ti
 		return nil, fmt.Errorf("drop overrides: %w", err)
 	}
 	return dropped, nil
+}
+
+// bucketRotaFeed holds the secret that calendar feed URLs are derived
+// from, made on first use.
+var bucketRotaFeed = []byte("rota-feed")
+
+// FeedSecret returns the station's calendar feed secret, making a random
+// one the first time.
+func (s *Store) FeedSecret(now time.Time) ([]byte, error) {
+	var secret []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRotaFeed); b != nil {
+			secret = append([]byte(nil), b.Get([]byte("secret"))...)
+		}
+		return nil
+	})
+	if err != nil || len(secret) > 0 {
+		return secret, err
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("feed secret: %w", err)
+	}
+	err = s.update(now, func(t *txn) error {
+		b, err := t.tx.CreateBucketIfNotExists(bucketRotaFeed)
+		if err != nil {
+			return err
+		}
+		if v := b.Get([]byte("secret")); v != nil { // made meanwhile
+			secret = append([]byte(nil), v...)
+			return nil
+		}
+		secret = fresh
+		return b.Put([]byte("secret"), fresh)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("feed secret: %w", err)
+	}
+	return secret, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mauve-alert/mauve/policy"
@@ -168,4 +169,51 @@ func (c *Client) AddOverride(ctx context.Context, o OverrideRequest) (OverrideRe
 	var resp overrideJSON
 	err := c.do(ctx, http.MethodPost, "/api/v1/rota-overrides", nil, o, &resp)
 	return resp, err
+}
+
+type feedURLResponse struct {
+	Person string `json:"person"`
+	// Path is the feed's path on this station; anyone holding it can read
+	// the person's shifts, nothing else.
+	Path string `json:"path"`
+}
+
+// handleFeedURL: GET /api/v1/rota-feed gives the requester the secret
+// path of their own calendar feed.
+func (s *Server) handleFeedURL(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	if p.Person == "" {
+		s.writeError(w, r, badRequest("person: the calendar feed is a person's own; you are not a person of this station"))
+		return
+	}
+	secret, err := s.store.FeedSecret(s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, feedURLResponse{Person: p.Person,
+		Path: "/calendar/" + url.PathEscape(p.Person) + "/" + policy.FeedToken(secret, p.Person) + ".ics"})
+}
+
+// handleRotaFeed: GET /calendar/{person}/{token}.ics is the person's
+// shifts from a week ago to twelve weeks ahead as iCalendar. A wrong
+// token is a 404, as if there were no such feed.
+func (s *Server) handleRotaFeed(w http.ResponseWriter, r *http.Request) {
+	person := r.PathValue("person")
+	token, ok := strings.CutSuffix(r.PathValue("token"), ".ics")
+	pol := s.policy()
+	secret, err := s.store.FeedSecret(s.now())
+	if err != nil {
+		s.log.Error("calendar feed secret", "err", err)
+		http.Error(w, "the calendar is unavailable", http.StatusInternalServerError)
+		return
+	}
+	if !ok || pol.People[person] == nil || !policy.ValidFeedToken(secret, person, token) {
+		http.NotFound(w, r)
+		return
+	}
+	now := s.now()
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	_, _ = w.Write(pol.ICalendar(person, now.Add(-7*24*time.Hour), now.Add(12*7*24*time.Hour), now))
 }

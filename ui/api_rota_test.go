@@ -54,3 +54,32 @@ func TestAPI_RotaOverrides(t *testing.T) {
 	}
 	wantStatus(t, s.do(t, "GET", "/api/v1/rota-overrides", "", noAuth), http.StatusUnauthorized)
 }
+
+// Each person gets the secret path of their own calendar feed; it serves
+// their shifts as iCalendar without a login, and a wrong token is a 404.
+func TestRotaFeed(t *testing.T) {
+	s := newStation(t, func(p *policy.Policy) {
+		p.Rotas = map[string]*policy.Rota{"ops": {Name: "ops", People: []string{"johnny", "archie"}, Shift: 7 * 24 * time.Hour,
+			HandoffDay: time.Monday, HandoffMinute: 9 * 60, Location: time.UTC}}
+	})
+	r := s.do(t, "GET", "/api/v1/rota-feed", "", basic("johnny", testPassword))
+	wantStatus(t, r, http.StatusOK)
+	path, _ := r.json(t)["path"].(string)
+	if !strings.HasPrefix(path, "/calendar/johnny/") || !strings.HasSuffix(path, ".ics") {
+		t.Fatalf("path: %q", path)
+	}
+	r = s.do(t, "GET", path, "", noAuth)
+	wantStatus(t, r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !strings.HasPrefix(r.body, "BEGIN:VCALENDAR\r\n") || !strings.Contains(r.body, "SUMMARY:On call: ops\r\n") {
+		t.Errorf("body:\n%s", r.body)
+	}
+	// The same path again (the secret is kept), and not for archie.
+	if again, _ := s.do(t, "GET", "/api/v1/rota-feed", "", basic("johnny", testPassword)).json(t)["path"].(string); again != path {
+		t.Errorf("path changed: %q then %q", path, again)
+	}
+	wantStatus(t, s.do(t, "GET", strings.Replace(path, "/johnny/", "/archie/", 1), "", noAuth), http.StatusNotFound)
+	wantStatus(t, s.do(t, "GET", "/calendar/johnny/0000.ics", "", noAuth), http.StatusNotFound)
+}
