@@ -21,6 +21,7 @@ func subcommands(env *Env) []*cobra.Command {
 		newClearCommand(env),
 		newClientCommand(env),
 		newTokenCommand(env),
+		newRotaCommand(env),
 		newPasswdCommand(env),
 		newVersionCommand(env),
 		newCompletionCommand(env),

@@ -112,6 +112,10 @@ func startStation(ctx context.Context, cfg stationConfig) (_ *station, err error
 	if err != nil {
 		return nil, err
 	}
+	if p, err = withOverrides(p, st.store, st.log, st.now()); err != nil {
+		return nil, err
+	}
+	st.policy.Store(p)
 	start := st.now()
 	if p.Station.InitialSleep > 0 {
 		if err := st.store.Postpone(start.Add(p.Station.InitialSleep)); err != nil {
@@ -202,6 +206,8 @@ func (st *station) run(ctx context.Context) error {
 		Metrics:  []ui.MetricsWriter{st.listener, st.store, st.ingest, worker, metricsFunc(writeProcessMetrics), udpDrops{}, &st.traps},
 		Now:      st.now,
 		Presence: presence,
+		// A reload racing an override: the reload reads the store after.
+		OverridesChanged: st.refreshOverrides,
 	})
 	if err != nil {
 		return err
@@ -356,6 +362,9 @@ func (st *station) reload() error {
 	chans, err := notify.NewChannels(p, st.log)
 	if err != nil {
 		return fmt.Errorf("reload: keeping the current config: notification channels: %w", err)
+	}
+	if p, err = withOverrides(p, st.store, st.log, st.now()); err != nil {
+		return fmt.Errorf("reload: keeping the current config: %w", err)
 	}
 	st.policy.Store(p)
 	// The worker may still be sending through an old channel; a closed

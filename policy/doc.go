@@ -57,7 +57,20 @@
 // excluded), days_in_week(1, 2) or days_in_week([1, 5]) (0 = Sunday),
 // working_hours(), daytime_hours(), dead_zone(), holiday(),
 // unacknowledged("1h"), raised_for("1h") and no_one_in("list") (true
-// while everyone on the list is away), all in the station's time zone. Every name an expression uses is checked at
+// while everyone on the list is away), all in the station's time zone, and
+// on_call("rota"), the name of whoever holds that rota's shift, overrides
+// applied:
+//
+//	rota "ops" {
+//	  people    = ["johnny", "archie"]
+//	  shift     = "1w"         # or "1d", "12h": any duration
+//	  handoff   = "Mon 09:00"  # or "09:00"
+//	  time_zone = "Europe/London"
+//	}
+//	notify "johnny" { during = on_call("ops") == "johnny" }
+//
+// Shifts of whole days keep their handoff's wall-clock time across DST
+// changes in the rota's zone; other lengths ("12h") count elapsed time. Every name an expression uses is checked at
 // load, and each expression is evaluated once on a sample alert, so a typo
 // fails at load and not at 3 a.m.
 //

@@ -21,7 +21,7 @@ var includesVariables = []string{"source", "id", "subject", "summary", "detail",
 var (
 	includesFunctions = []string{"glob", "matches", "in_list", "lower", "upper"}
 	duringFunctions   = []string{"hours_in_day", "days_in_week", "working_hours", "daytime_hours", "dead_zone",
-		"holiday", "unacknowledged", "raised_for", "no_one_in"}
+		"holiday", "unacknowledged", "raised_for", "no_one_in", "on_call"}
 )
 
 // evalEnv is one evaluation of expressions over one alert. The during
@@ -97,6 +97,7 @@ func (e *evalEnv) duringContext() *hcl.EvalContext {
 			"unacknowledged": durFunc(func(d time.Duration) bool { return e.stateFor(d, false) }),
 			"raised_for":     durFunc(func(d time.Duration) bool { return e.stateFor(d, true) }),
 			"no_one_in":      boolFunc1("list", e.noOneIn),
+			"on_call":        strFunc1("rota", e.onCall),
 		}}
 	}
 	return e.dur

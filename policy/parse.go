@@ -28,6 +28,7 @@ var topSchema = &hcl.BodySchema{
 		{Type: "person", LabelNames: []string{"name"}},
 		{Type: "people", LabelNames: []string{"name"}},
 		{Type: "subjects", LabelNames: []string{"name"}},
+		{Type: "rota", LabelNames: []string{"name"}},
 		{Type: "alert_group", LabelNames: []string{"name"}},
 		{Type: "maintenance", LabelNames: []string{"name"}},
 	},
@@ -139,6 +140,9 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) {
 	l.checkListDefaults()
 	for _, b := range byType["subjects"] {
 		l.decodeSubjects(b)
+	}
+	for _, b := range byType["rota"] {
+		l.decodeRota(b)
 	}
 	for _, b := range byType["alert_group"] {
 		l.decodeGroup(b)

@@ -169,6 +169,10 @@ func (l *loader) checkCall(call *hclsyntax.FunctionCallExpr, what string, funcs 
 			l.diags = append(l.diags, errorAt(s, "Unknown list", "there is no people list %q.%s",
 				v.AsString(), suggest(v.AsString(), l.listNames())))
 		}
+	case "on_call":
+		if l.p.Rotas[v.AsString()] == nil {
+			l.diags = append(l.diags, errorAt(s, "Unknown rota", "there is no rota %q.%s", v.AsString(), suggest(v.AsString(), l.rotaNames())))
+		}
 	case "matches":
 		if _, err := l.compileRegexp(v.AsString()); err != nil {
 			l.diags = append(l.diags, errorAt(s, "Invalid regular expression", "%v", err))

@@ -25,6 +25,9 @@ type Policy struct {
 	Groups     []*Group                // in order; the last is the default
 	// Maintenance are the recurring maintenance windows.
 	Maintenance []*Window
+	Rotas       map[string]*Rota // by name
+	// Overrides are the rota overrides on_call applies (see WithOverrides).
+	Overrides []Override
 	// Warnings are the load's non-fatal diagnostics (an unset env()
 	// variable, an includes on the last group), for the caller to log.
 	Warnings hcl.Diagnostics

@@ -28,6 +28,8 @@ func (s *Server) routes() (web, socket http.Handler) {
 	browser.HandleFunc("POST /login", s.handleLogin)
 	browser.HandleFunc("GET /login/once", s.handleLoginOnce)
 	browser.HandleFunc("POST /logout", s.handleLogout)
+	// The token in the path is the credential: phones' calendars send no other.
+	browser.HandleFunc("GET /calendar/{person}/{token}", s.handleRotaFeed)
 	s.browserRoutes(browser) // pages, GET /login, static assets: pages_routes.go
 
 	top := http.NewServeMux()
@@ -60,5 +62,10 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tokens", s.handleCreateToken)
 	mux.HandleFunc("GET /api/v1/tokens", s.handleListTokens)
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleRevokeToken)
+	mux.HandleFunc("GET /api/v1/rotas", s.handleListRotas)
+	mux.HandleFunc("GET /api/v1/rota-overrides", s.handleListOverrides)
+	mux.HandleFunc("GET /api/v1/rota-feed", s.handleFeedURL)
+	mux.HandleFunc("POST /api/v1/rota-overrides", s.handleAddOverride)
+	mux.HandleFunc("DELETE /api/v1/rota-overrides/{id}", s.handleRemoveOverride)
 	mux.Handle("/api/", s.apiNoRoute(mux))
 }

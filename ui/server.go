@@ -60,6 +60,9 @@ type Options struct {
 	// MaxStreamsPerPerson caps the event streams one person holds open;
 	// 0 means 16.
 	MaxStreamsPerPerson int
+	// OverridesChanged is called after a rota override is made or
+	// removed, so the policy in force sees it; nil: nothing is called.
+	OverridesChanged func()
 }
 
 // Server is the station's HTTP side: the browser pages, the JSON API, the
@@ -76,6 +79,8 @@ type Server struct {
 	sessionTTL time.Duration
 	keepAlive  time.Duration
 	maxConns   int
+	// overridesChanged: see Options.OverridesChanged.
+	overridesChanged func()
 
 	logins    *loginThrottle
 	once      *onceTokens
@@ -114,6 +119,7 @@ func NewServer(o Options) (*Server, error) {
 		keepAlive:  o.KeepAlive,
 		maxConns:   o.MaxConns,
 	}
+	s.overridesChanged = o.OverridesChanged
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
