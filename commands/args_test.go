@@ -20,7 +20,7 @@ func TestArgs_Messages(t *testing.T) {
 		{[]string{"completion", "tcsh"}, "mauve: completion: no \"tcsh\" (want bash, zsh or fish)\n"},
 		{[]string{"completion"}, "mauve: completion: name one of bash, zsh or fish\n"},
 		{[]string{"token", "bogus"}, "mauve: token: no command \"bogus\" (want create, list or revoke)\n"},
-		{[]string{"bogus"}, "mauve: no command \"bogus\" (want ack, clear, client, completion, config, man, passwd, send, serve, token, unack or version)\n"},
+		{[]string{"bogus"}, "mauve: no command \"bogus\" (want ack, clear, client, completion, config, man, passwd, rota, send, serve, token, unack or version)\n"},
 		{[]string{"serv"}, "mauve: no command \"serv\"; did you mean send or serve?\n"},
 		{[]string{"config", "chek"}, "mauve: config: no command \"chek\"; did you mean check?\n"},
 		{[]string{"config", "bogus"}, "mauve: config: no command \"bogus\" (want check or show)\n"},
