@@ -69,7 +69,7 @@ type Listener struct {
 	signed  *signedDedup // updates verified with their source's key
 	seed    maphash.Seed // routes a source to its worker
 	stats   counters
-	limit   logLimiter
+	limit   LogLimiter
 	bufs    []atomic.Int64 // receive buffer granted, per conn
 }
 
@@ -201,7 +201,7 @@ func (l *Listener) read(ctx context.Context, c net.PacketConn, queues []chan pac
 				continue
 			}
 			// ICMP errors and the like are transient on UDP sockets.
-			l.limit.log(l.log, l.opts.Now(), "UDP read error", "addr", c.LocalAddr(), "err", err)
+			l.limit.Log(l.log, l.opts.Now(), "UDP read error", "addr", c.LocalAddr(), "err", err)
 			continue
 		}
 		now := l.opts.Now()
@@ -254,12 +254,12 @@ func (l *Listener) handle(b []byte, from netip.AddrPort, now time.Time, sc scann
 		reason := Reason(err)
 		l.stats.reject(reason)
 		if reason != ReasonDuplicate {
-			l.limit.log(l.log, now, "datagram rejected", "from", from, "reason", reason, "err", err.Error())
+			l.limit.Log(l.log, now, "datagram rejected", "from", from, "reason", reason, "err", err.Error())
 		}
 		return
 	}
 	if refused := l.checkTimes(&u, now); refused != nil {
-		l.limit.log(l.log, now, "alerts refused for their times", "from", from, "source", u.Source,
+		l.limit.Log(l.log, now, "alerts refused for their times", "from", from, "source", u.Source,
 			"refused", len(refused), "err", refused[0].Error())
 	}
 	l.stats.decoded.Add(1)
@@ -324,15 +324,15 @@ func addrPort(a net.Addr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
-// logLimiter lets through about one log line a second and reports how many
+// LogLimiter lets through about one log line a second and reports how many
 // it held back.
-type logLimiter struct {
+type LogLimiter struct {
 	mu         sync.Mutex
 	last       time.Time
 	suppressed int
 }
 
-func (r *logLimiter) log(log *slog.Logger, now time.Time, msg string, args ...any) {
+func (r *LogLimiter) Log(log *slog.Logger, now time.Time, msg string, args ...any) {
 	r.mu.Lock()
 	if !r.last.IsZero() && now.Sub(r.last) < time.Second && now.After(r.last.Add(-time.Second)) {
 		r.suppressed++

@@ -69,7 +69,7 @@ type Relay struct {
 	log   *slog.Logger
 	dedup *dedup
 	seed  maphash.Seed
-	limit logLimiter
+	limit LogLimiter
 
 	received  atomic.Uint64
 	forwarded atomic.Uint64
@@ -82,7 +82,7 @@ type relayDest struct {
 	arg   string
 	dest  Destination
 	queue chan []byte
-	limit logLimiter
+	limit LogLimiter
 	ready chan struct{} // closed after the first look-up
 
 	mu      sync.RWMutex
@@ -211,7 +211,7 @@ func (r *Relay) read(ctx context.Context, c net.PacketConn) error {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				continue
 			}
-			r.limit.log(r.log, r.opts.Now(), "UDP read error", "addr", c.LocalAddr(), "err", err)
+			r.limit.Log(r.log, r.opts.Now(), "UDP read error", "addr", c.LocalAddr(), "err", err)
 			continue
 		}
 		r.Receive(buf[:n], addrPort(addr))
@@ -229,7 +229,7 @@ func (r *Relay) Receive(b []byte, from netip.AddrPort) {
 		reason := Reason(err)
 		r.reject(reason)
 		if reason != ReasonDuplicate {
-			r.limit.log(r.log, now, "datagram not relayed", "from", from, "reason", reason, "err", err.Error())
+			r.limit.Log(r.log, now, "datagram not relayed", "from", from, "reason", reason, "err", err.Error())
 		}
 		return
 	}
@@ -240,7 +240,7 @@ func (r *Relay) Receive(b []byte, from netip.AddrPort) {
 		case d.queue <- b:
 		default:
 			d.dropped.Add(1)
-			d.limit.log(r.log, now, "destination queue full, datagram dropped", "destination", d.arg, "queued", relayQueue)
+			d.limit.Log(r.log, now, "destination queue full, datagram dropped", "destination", d.arg, "queued", relayQueue)
 		}
 	}
 }
@@ -283,14 +283,14 @@ func (r *Relay) sendLoop(d *relayDest) {
 		for _, t := range d.targets {
 			if _, err := t.conn.Write(b); err != nil {
 				d.sendErrors.Add(1)
-				d.limit.log(r.log, r.opts.Now(), "send failed", "destination", d.arg, "addr", t.addr, "err", err)
+				d.limit.Log(r.log, r.opts.Now(), "send failed", "destination", d.arg, "addr", t.addr, "err", err)
 				continue
 			}
 			ok = true
 		}
 		if len(d.targets) == 0 {
 			d.sendErrors.Add(1)
-			d.limit.log(r.log, r.opts.Now(), "destination has no address yet, datagram not sent", "destination", d.arg)
+			d.limit.Log(r.log, r.opts.Now(), "destination has no address yet, datagram not sent", "destination", d.arg)
 		}
 		d.mu.RUnlock()
 		if ok {
@@ -312,7 +312,7 @@ func (r *Relay) resolveLoop(ctx context.Context, d *relayDest) {
 		}
 		if err != nil {
 			d.lookupErrors.Add(1)
-			d.limit.log(r.log, r.opts.Now(), "look-up failed, keeping the addresses found before",
+			d.limit.Log(r.log, r.opts.Now(), "look-up failed, keeping the addresses found before",
 				"destination", d.arg, "err", DestinationError{Destination: d.arg, Err: err}.Error(), "addresses", len(d.addrs()))
 		} else {
 			r.update(d, addrs)
@@ -355,7 +355,7 @@ func (r *Relay) update(d *relayDest, addrs []netip.AddrPort) {
 		c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(ap))
 		if err != nil {
 			d.sendErrors.Add(1)
-			d.limit.log(r.log, r.opts.Now(), "cannot send to address", "destination", d.arg, "addr", ap, "err", err)
+			d.limit.Log(r.log, r.opts.Now(), "cannot send to address", "destination", d.arg, "addr", ap, "err", err)
 			continue
 		}
 		next = append(next, relayTarget{addr: ap, conn: c})

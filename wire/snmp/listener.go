@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,9 +46,7 @@ type Listener struct {
 	accepted atomic.Uint64
 	dropped  [5]atomic.Uint64 // by Reasons
 
-	logMu      sync.Mutex
-	lastLog    time.Time
-	suppressed int
+	limit wire.LogLimiter
 }
 
 // NewListener returns a listener on conn, which the caller keeps owning
@@ -150,20 +147,7 @@ func (l *Listener) count(reason string) {
 }
 
 func (l *Listener) logDrop(now time.Time, msg string, args ...any) {
-	l.logMu.Lock()
-	if !l.lastLog.IsZero() && now.Sub(l.lastLog) < time.Second && now.After(l.lastLog.Add(-time.Second)) {
-		l.suppressed++
-		l.logMu.Unlock()
-		return
-	}
-	l.lastLog = now
-	n := l.suppressed
-	l.suppressed = 0
-	l.logMu.Unlock()
-	if n > 0 {
-		args = append(args, "suppressed", n)
-	}
-	l.log.Warn(msg, args...)
+	l.limit.Log(l.log, now, msg, args...)
 }
 
 // Stats is a snapshot of a Listener's counters. Received = Accepted + the
